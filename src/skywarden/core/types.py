@@ -1,0 +1,196 @@
+"""Frozen, slotted dataclasses that cross layer boundaries.
+
+Units are in the names (SI inside, WGS84 degrees for ``lat``/``lon``, heights in metres
+above mean sea level as in the interchange contract). Time is ``t_s``, epoch seconds UTC.
+Optional contract fields are ``None`` when absent. Evolve an instance with
+``dataclasses.replace``; never mutate one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from skywarden.core.enums import (
+    AlertKind,
+    AlertLevel,
+    AlertState,
+    BearingSource,
+    DetectionKind,
+    ObjectClass,
+    ReportWhat,
+    TrackStatus,
+)
+
+__all__ = [
+    "AdsbReport",
+    "AlertEvent",
+    "Assessment",
+    "Bearing",
+    "Detection",
+    "Plot",
+    "RemoteIdReport",
+    "Report",
+    "TrackUpdate",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Plot:
+    """A 3-D position from a radar or any sensor that gives one."""
+
+    t_s: float
+    sensor_id: str
+    lat: float
+    lon: float
+    alt_m: float
+    sigma_h_m: float
+    sigma_v_m: float
+    vr_mps: float | None = None
+    rcs_dbsm: float | None = None
+    snr_db: float | None = None
+
+    kind = DetectionKind.PLOT
+
+
+@dataclass(frozen=True, slots=True)
+class Bearing:
+    """A direction to the object from a known sensor site (acoustic, RF, camera).
+
+    ``az_deg`` is clockwise from true north in [0, 360); ``el_deg`` is above the local
+    horizontal.
+    """
+
+    t_s: float
+    sensor_id: str
+    sensor_lat: float
+    sensor_lon: float
+    sensor_alt_m: float
+    az_deg: float
+    sigma_az_deg: float
+    el_deg: float | None = None
+    sigma_el_deg: float | None = None
+    source: BearingSource | None = None
+    signature: str | None = None
+
+    kind = DetectionKind.BEARING
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A report from a person on the ground: untrusted, imprecise and often late."""
+
+    t_s: float
+    sensor_id: str
+    lat: float
+    lon: float
+    what: ReportWhat
+    az_deg: float | None = None
+    sigma_az_deg: float | None = None
+    count: int | None = None
+    note: str | None = None
+
+    kind = DetectionKind.REPORT
+
+
+@dataclass(frozen=True, slots=True)
+class AdsbReport:
+    """A cooperative aircraft's own position report, bound to its ICAO 24-bit address."""
+
+    t_s: float
+    sensor_id: str
+    icao24: str
+    lat: float
+    lon: float
+    alt_m: float
+    callsign: str | None = None
+    vel_e_mps: float | None = None
+    vel_n_mps: float | None = None
+    vel_u_mps: float | None = None
+    squawk: str | None = None
+
+    kind = DetectionKind.ADSB
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteIdReport:
+    """A cooperative drone's ASTM F3411 Remote ID broadcast."""
+
+    t_s: float
+    sensor_id: str
+    uas_id: str
+    lat: float
+    lon: float
+    alt_m: float
+    operator_lat: float | None = None
+    operator_lon: float | None = None
+    vel_e_mps: float | None = None
+    vel_n_mps: float | None = None
+    vel_u_mps: float | None = None
+
+    kind = DetectionKind.REMOTE_ID
+
+
+Detection = Plot | Bearing | Report | AdsbReport | RemoteIdReport
+
+
+@dataclass(frozen=True, slots=True)
+class TrackUpdate:
+    """One track state as written to ``tracks.jsonl`` (the contract's track update)."""
+
+    t_s: float
+    track_id: str
+    status: TrackStatus
+    lat: float
+    lon: float
+    alt_m: float
+    vel_e_mps: float
+    vel_n_mps: float
+    vel_u_mps: float
+    sigma_h_m: float
+    sigma_v_m: float
+    obj_class: ObjectClass | None = None
+    class_p: float | None = None
+    # Internal, not a field of the contract's track line: the cooperative identity bound
+    # to the track ("icao24:4b1816", "uas:..."), None for a non-cooperative object.
+    identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What assessment says about one track at one time.
+
+    ``country`` is the ISO 3166-1 alpha-3 code of the territory under the track (``None``
+    outside every loaded country); ``zone_id`` the alert zone (municipality) under it when
+    it is inside the protected country. ``reasons`` lists, in words, what the values rest
+    on, so that an alert can say why.
+    """
+
+    t_s: float
+    track_id: str
+    status: TrackStatus
+    lat: float
+    lon: float
+    alt_m: float
+    country: str | None
+    zone_id: str | None
+    border_distance_m: float
+    cooperative: bool
+    obj_class: ObjectClass = ObjectClass.UNKNOWN
+    class_p: float | None = None
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEvent:
+    """One alert transition, as written to ``alerts.jsonl``."""
+
+    t_s: float
+    alert_id: str
+    state: AlertState
+    level: AlertLevel
+    kind: AlertKind
+    track_ids: tuple[str, ...]
+    zone_ids: tuple[str, ...]
+    site_ids: tuple[str, ...]
+    reason: str
+    eta_s: float | None = None
