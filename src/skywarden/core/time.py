@@ -52,7 +52,10 @@ def parse_rfc3339(text: str) -> float:
         off_h, off_min = int(offset[1:3]), int(offset[4:6])
         if off_h > 23 or off_min > 59:
             raise ValueError(f"bad UTC offset in {text!r}")
-        whole -= sign * timedelta(hours=off_h, minutes=off_min)
+        try:
+            whole -= sign * timedelta(hours=off_h, minutes=off_min)
+        except OverflowError:
+            raise ValueError(f"{text!r} lies outside the representable years") from None
     whole_s = (whole - _EPOCH) // timedelta(seconds=1)
     frac_us = round(float(frac) * _US_PER_S) if frac else 0
     return whole_s + frac_us / _US_PER_S

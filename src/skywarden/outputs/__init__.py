@@ -1,0 +1,1 @@
+"""Outputs: edge adapters that turn core events into wire formats (format only, no decisions)."""
