@@ -1,0 +1,1 @@
+"""Alerting: rules over assessments, alert lifecycles, hysteresis, operator actions."""

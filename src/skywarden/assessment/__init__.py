@@ -1,0 +1,1 @@
+"""Assessment: what each track probably is, where it is and where it goes."""
