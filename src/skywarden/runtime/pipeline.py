@@ -116,11 +116,13 @@ class Pipeline:
         if isinstance(item, Reject):
             self.summary.rejects[item.code.value] += 1
             self._quarantine.write(item)
+            # a reject has no event time of its own: file it at the latest input time
             self._note(self.summary.last_t_s or 0.0, "input", f"rejected {item.message}")
             return
         self.summary.detections += 1
         if self.summary.first_t_s is None:
             self.summary.first_t_s = item.t_s
+        self.summary.last_t_s = max(self.summary.last_t_s or item.t_s, item.t_s)
         if self._batch and item.t_s - self._batch[0].t_s > BATCH_WINDOW_S:
             self.flush()
         self._batch.append(item)
@@ -158,7 +160,6 @@ class Pipeline:
         s.late = self.tracker.stats.late
         if not updates:
             return
-        s.last_t_s = max(s.last_t_s or updates[0].t_s, updates[0].t_s)
         for u in updates:
             self._tracks.write(u)
         s.track_updates += len(updates)
