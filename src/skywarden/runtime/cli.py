@@ -1,10 +1,12 @@
 """The ``skywarden`` command line.
 
 ``skywarden run SCENARIO_OR_DETECTIONS --out DIR`` plays a built-in scenario (by name) or
-a detection file (``.jsonl`` in the interchange contract, or a ``.yaml`` scenario with a
-``detections`` list) through the whole pipeline, writes ``tracks.jsonl``,
-``alerts.jsonl``, ``quarantine.jsonl`` and ``summary.json`` into DIR and prints a
-timeline. ``skywarden geo info`` describes the loaded geography pack.
+a file through the whole pipeline: a simulator scenario is simulated first (its
+``detections.jsonl``, ``truth.jsonl`` and ``scenario.json`` are written too), a ``.jsonl``
+is read as the interchange contract, a ``.yaml`` with a ``detections`` list as such. It
+writes ``tracks.jsonl``, ``alerts.jsonl``, ``quarantine.jsonl`` and ``summary.json``
+into DIR and prints a timeline. ``skywarden simulate`` only simulates; ``skywarden geo
+info`` describes the loaded geography pack.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from skywarden import __version__
@@ -23,7 +26,11 @@ from skywarden.core.errors import SkyWardenError
 from skywarden.core.time import t_s_to_datetime
 from skywarden.geo.zones import describe, load_geography
 from skywarden.runtime.pipeline import Pipeline, RunSummary, TimelineEntry
-from skywarden.sources.base import Source
+from skywarden.sim.plot import plot_scenario
+from skywarden.sim.run import simulate as simulate_scenario
+from skywarden.sim.run import write_outputs
+from skywarden.sim.scenarios import builtin_scenario_names, load_scenario, resolve
+from skywarden.sources.base import MemorySource, Source
 from skywarden.sources.jsonl import JsonlDetectionSource
 from skywarden.sources.yamlfile import YamlDetectionSource
 
@@ -50,17 +57,36 @@ def builtin_scenarios() -> dict[str, Path]:
     }
 
 
-def open_source(name_or_path: str) -> Source:
-    """Resolve a built-in scenario name or a file path to a detection source."""
+def _resolve_input(name_or_path: str) -> Path:
     path = Path(name_or_path)
-    if not path.exists():
-        builtin = builtin_scenarios()
-        if name_or_path not in builtin:
-            known = ", ".join(sorted(builtin)) or "none"
-            raise typer.BadParameter(
-                f"{name_or_path!r} is neither a file nor a built-in scenario (built-in: {known})"
-            )
-        path = builtin[name_or_path]
+    if path.exists():
+        return path
+    builtin = builtin_scenarios()
+    if name_or_path not in builtin:
+        known = ", ".join(sorted(builtin)) or "none"
+        raise typer.BadParameter(
+            f"{name_or_path!r} is neither a file nor a built-in scenario (built-in: {known})"
+        )
+    return builtin[name_or_path]
+
+
+def _is_simulation(path: Path) -> bool:
+    """Tell a scenario to simulate (it has ``targets``) from a YAML detection list."""
+    return path.suffix in (".yaml", ".yml") and "\ntargets:" in path.read_text(encoding="utf-8")
+
+
+def open_source(name_or_path: str, sim_out: Path | None = None) -> Source:
+    """Resolve a built-in name or a file to a detection source.
+
+    A simulator scenario is simulated first (its files are written to ``sim_out`` when
+    given) and its detections are played in arrival order.
+    """
+    path = _resolve_input(name_or_path)
+    if _is_simulation(path):
+        result = simulate_scenario(resolve(load_scenario(path)))
+        if sim_out is not None:
+            write_outputs(result, sim_out)
+        return MemorySource(result.synth.detections)
     if path.suffix in (".yaml", ".yml"):
         return YamlDetectionSource(path)
     if path.suffix == ".jsonl":
@@ -107,7 +133,7 @@ def run(
     """Run detections through tracking, assessment and alerting; write tracks and alerts."""
     console = Console()
     try:
-        source = open_source(scenario)
+        source = open_source(scenario, sim_out=out)
         geo = load_geography(geography)
     except SkyWardenError as exc:
         console.print(f"[red]error:[/red] {exc}")
@@ -154,6 +180,63 @@ def geo_info(
         raise typer.Exit(2) from exc
     for line in describe(geo):
         console.print(line, highlight=False, markup=False)
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[str, typer.Argument(help="built-in scenario name or a scenario YAML file")],
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("out/sim"),
+    seed: Annotated[int | None, typer.Option(help="override the scenario's seed")] = None,
+    plot: Annotated[bool, typer.Option("--plot", help="also write map.png")] = False,
+) -> None:
+    """Simulate a scenario: write detections.jsonl, truth.jsonl and scenario.json."""
+    console = Console()
+    try:
+        resolved = resolve(load_scenario(scenario), seed)
+        geo = load_geography(resolved.geography)
+    except SkyWardenError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"simulating {resolved.name} (seed {resolved.seed}): {len(resolved.targets)} targets, "
+        f"{len(resolved.sensors)} sensors, {resolved.duration_s / 3600:.2f} h"
+    )
+    columns = (
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        result = simulate_scenario(resolved, on_progress)
+        write_task = bar.add_task("writing", total=1)
+        counts = write_outputs(result, out)
+        bar.update(write_task, completed=1)
+    table = Table(title=f"{resolved.name} -> {out}", show_header=True)
+    table.add_column("detections by kind")
+    table.add_column("count", justify="right")
+    for kind, n in sorted(result.synth.counts_by_kind.items()):
+        table.add_row(kind, str(n))
+    table.add_row("[bold]all (detections.jsonl)[/bold]", str(counts["detections"]))
+    table.add_row("truth lines (truth.jsonl)", str(counts["truth"]))
+    console.print(table)
+    if plot:
+        plot_scenario(result, geo, out / "map.png")
+        console.print(f"map: {out / 'map.png'}")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    for name in builtin_scenario_names():
+        typer.echo(f"{name:<28} {load_scenario(name).title}")
 
 
 @app.command()
