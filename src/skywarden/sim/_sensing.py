@@ -122,6 +122,9 @@ class SensorParams:
     elevation: bool = False  # acoustic: does the node measure elevation
     people_per_km2: float = 0.0
     false_reports_per_h: float = 0.0
+    # radars: no echo from targets lower than this above the ground (terrain and forest
+    # screening, clutter maps and MTI that suppress low slow targets); 0 = only the horizon
+    min_agl_m: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,8 @@ def plot_scenario(result: SimResult, geography: Geography, path: Path) -> None:
         colour = _CLASS_COLOURS.get(target.obj_class.value, "#7f7f7f")
         ax.plot(truth.lon[alive, i], truth.lat[alive, i], color=colour, linewidth=1.2, zorder=3)
         k_end = int(np.flatnonzero(alive)[-1])
-        ax.plot(truth.lon[k_end, i], truth.lat[k_end, i], marker="x", color=colour, zorder=4)
+        if k_end < len(truth.t_s) - 1:  # it came down (or left) before the scenario's end
+            ax.plot(truth.lon[k_end, i], truth.lat[k_end, i], marker="x", color=colour, zorder=4)
 
     dets = result.synth.detections
     plots = [(d.lon, d.lat) for d in dets if isinstance(d, Plot)]
@@ -78,7 +79,13 @@ def plot_scenario(result: SimResult, geography: Geography, path: Path) -> None:
     if plots:
         xy = np.asarray(plots)
         ax.scatter(
-            xy[:, 0], xy[:, 1], s=1, c="#17becf", alpha=0.25, label=f"plots ({len(plots)})", zorder=2
+            xy[:, 0],
+            xy[:, 1],
+            s=1,
+            c="#17becf",
+            alpha=0.25,
+            label=f"plots ({len(plots)})",
+            zorder=2,
         )
     if coop:
         xy = np.asarray(coop)
@@ -128,16 +135,21 @@ def plot_scenario(result: SimResult, geography: Geography, path: Path) -> None:
         label=f"sensors ({len(sensors)})",
         zorder=6,
     )
+    ax.plot([], [], marker="x", linestyle="none", color="#404040", label="end of flight")
     for cls, colour in _CLASS_COLOURS.items():
         if any(t.obj_class.value == cls for t in truth.targets):
             ax.plot([], [], color=colour, label=f"truth: {cls}")
 
-    lat_all = truth.lat[truth.alive]
-    lon_all = truth.lon[truth.alive]
-    lat_c = float(np.mean(lat_all)) if lat_all.size else geography.frame.lat0
-    pad = 0.3
-    ax.set_xlim(float(np.min(lon_all)) - pad * 2, float(np.max(lon_all)) + pad * 2)
-    ax.set_ylim(float(np.min(lat_all)) - pad, float(np.max(lat_all)) + pad)
+    # Frame the map on where things happen: the sensors and the middle 98 % of the truth
+    # points, so an airliner leaving for 1,000 km does not shrink the picture to a dot.
+    lat_pts = np.concatenate([truth.lat[truth.alive], [s.lat for s in sensors]])
+    lon_pts = np.concatenate([truth.lon[truth.alive], [s.lon for s in sensors]])
+    lat_lo, lat_hi = np.percentile(lat_pts, [1.0, 99.0])
+    lon_lo, lon_hi = np.percentile(lon_pts, [1.0, 99.0])
+    lat_c = 0.5 * float(lat_lo + lat_hi)
+    pad_deg = 0.15 + 0.1 * float(lat_hi - lat_lo)
+    ax.set_xlim(float(lon_lo) - 1.7 * pad_deg, float(lon_hi) + 1.7 * pad_deg)
+    ax.set_ylim(float(lat_lo) - pad_deg, float(lat_hi) + pad_deg)
     ax.set_aspect(1.0 / math.cos(math.radians(lat_c)))
     ax.set_xlabel("longitude (deg)")
     ax.set_ylabel("latitude (deg)")

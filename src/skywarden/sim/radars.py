@@ -187,6 +187,7 @@ def observe_radar(
     rcs = target_values(truth, "rcs_dbsm")[s.target]
     horizon_m = radio_horizon_m(spec.mast_m) + radio_horizon_m(s.alt_m - ctx.ground_m)
     visible = (range_m <= reach_m) & (range_m <= horizon_m) & in_sector(az_deg, params)
+    visible &= s.alt_m - ctx.ground_m >= params.min_agl_m
     if model.bird_filter:
         speed_mps = np.sqrt(s.vel_e_mps**2 + s.vel_n_mps**2 + s.vel_u_mps**2)
         bird_like = (speed_mps < BIRD_FILTER_MAX_SPEED_MPS) & (rcs <= BIRD_FILTER_MAX_RCS_DBSM)

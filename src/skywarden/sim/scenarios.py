@@ -149,6 +149,7 @@ class SensorIn(_Model):
     elevation: bool | None = None
     people_per_km2: float | None = Field(default=None, ge=0.0)
     false_reports_per_h: float | None = Field(default=None, ge=0.0)
+    min_agl_m: float | None = Field(default=None, ge=0.0)
 
     @model_validator(mode="after")
     def _line(self) -> SensorIn:
@@ -223,6 +224,7 @@ class SensorSpec:
     elevation: bool | None = None
     people_per_km2: float | None = None
     false_reports_per_h: float | None = None
+    min_agl_m: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

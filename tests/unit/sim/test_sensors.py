@@ -315,6 +315,21 @@ def test_surveillance_radar_horizon_hides_low_targets() -> None:
     assert counts[1] > 30 and counts[2] > 30  # 3 km up at 60 km; 100 m up at 50 km
 
 
+def test_surveillance_radar_min_agl_screens_low_targets() -> None:
+    # Both targets are well above the horizon at 20 km; only the 450 m one clears 300 m.
+    az = [0.0, 180.0]
+    truth = _truth(
+        [_target("shahed", f"s{i}", rcs_dbsm=-12.0) for i in range(2)],
+        [20e3, 20e3],
+        az,
+        [GROUND_M + 200.0, GROUND_M + 450.0],
+    )
+    spec = _sensor("surveillance_radar", clutter_per_scan=0.0, min_agl_m=300.0)
+    counts = np.bincount(_nearest_target(_run(spec, truth), az), minlength=2)
+    assert counts[0] == 0
+    assert counts[1] > 30
+
+
 def test_surveillance_radar_bird_filter_drops_slow_small_targets() -> None:
     az = [0.0, 180.0]
     truth = _truth(
