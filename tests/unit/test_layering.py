@@ -42,8 +42,8 @@ def test_layering_contracts_are_kept() -> None:
     ("module", "upward_import"),
     [
         ("core/enums.py", "import skywarden.tracking.tracker"),
-        ("tracking/motion.py", "import skywarden.alerting.engine"),
-        ("sources/base.py", "import skywarden.tracking.motion"),
+        ("tracking/models.py", "import skywarden.alerting.engine"),
+        ("sources/base.py", "import skywarden.tracking.models"),
     ],
 )
 def test_layering_contract_rejects_an_upward_import(

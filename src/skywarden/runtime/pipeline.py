@@ -25,7 +25,7 @@ from skywarden.core.types import AlertEvent, Detection, TrackUpdate
 from skywarden.geo.zones import Geography
 from skywarden.outputs.jsonl import AlertWriter, QuarantineWriter, TrackWriter
 from skywarden.sources.base import Reject
-from skywarden.tracking.tracker import NearestNeighbourTracker, TrackerConfig
+from skywarden.tracking.tracker import Tracker, TrackerConfig
 
 __all__ = ["BATCH_WINDOW_S", "TICK_S", "Pipeline", "RunSummary", "TimelineEntry"]
 
@@ -79,7 +79,7 @@ class Pipeline:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
         self.geography = geography
-        self.tracker = NearestNeighbourTracker(geography.frame, tracker_config)
+        self.tracker = Tracker(geography.frame, tracker_config)
         self.assessor = GeographicAssessor(geography)
         self.alerts = BorderAlertEngine(geography.protected_country, geography.hostile_countries)
         self.summary = RunSummary()

@@ -1,40 +1,47 @@
-"""The walking-skeleton tracker: NCV Kalman filters with global-nearest-neighbour assignment.
+"""The SkyWarden tracker: IMM filters over a track table, gated GNN, bearing triangulation.
 
-It confirms tracks by hit count, coasts them and deletes them.
+``Tracker.step(t_s, detections) -> list[TrackUpdate]`` is the primitive (push, event
+time). One step:
 
-This is the simplest honest tracker that fuses SkyWarden's position-bearing detections
-into tracks; the full tracker (IMM, bearing-only initiation, JPDA, late measurements,
-spatial-index gating) replaces it. What it does:
+1. Detections are grouped by sensor (and measurement model) and processed in time order
+   (sequential multi-sensor update). Each detection is used at its own time: candidate
+   tracks are predicted to it pair by pair, so a 1-s batch of a rotating radar costs no
+   accuracy.
+2. Cooperative reports (ADS-B ``icao24``, Remote ID ``uas_id``) go straight to the track
+   bound to their identity; a cooperative aircraft never gets a second track.
+3. Others are gated: a KD-tree on track positions gives candidate pairs
+   (``tracking.gating``), the squared Mahalanobis distance of each pair is computed in one
+   batched call and cut at the chi-square 99.9 % point, and ``tracking.association``
+   solves global nearest neighbour on the gated clusters with an explicit missed
+   detection and new-track option.
+4. Assigned pairs update their tracks with the IMM (NCV + coordinated turn,
+   ``tracking.imm``) through the detection's measurement model (``tracking.measmodels``:
+   3-D position for plots, ADS-B and Remote ID; 2-D position with a 1 km sigma for
+   people's reports; azimuth, or azimuth and elevation, for bearings).
+5. A detection older than its track (it arrived late) updates the track without moving
+   it back in time (out-of-sequence update, ``kalman.oosm_update``) if it is at most
+   ``max_lag_s`` old; older ones are counted and dropped.
+6. Unassigned position detections start tentative tracks. Unassigned bearings wait in a
+   buffer for ``bearing_window_s``; bearings from two or more sensors whose rays cross
+   (``tracking.initiation.find_crossings``) start a track at the fix.
+7. Lifecycle: a track is confirmed once it has ``confirm_hits`` detections within
+   ``confirm_window_s``; it coasts after ``coast_after_s`` without one and is deleted
+   after ``max_coast_s`` or when its horizontal sigma exceeds ``max_sigma_h_m``; a
+   tentative track not fed for ``tentative_timeout_s`` is deleted.
 
-- State in arrays over all tracks (``x`` is ``(N, 6)``, ``P`` is ``(N, 6, 6)``), in the
-  ENU frame of one ``SiteFrame``; layout ``[e_m, n_m, u_m, ve_mps, vn_mps, vu_mps]``.
-- Prediction of all tracks at once with the NCV model (``tracking.motion``).
-- Detections are taken sensor by sensor (sequential multi-sensor update). For each
-  sensor's batch a cost matrix of squared Mahalanobis distances (tracks x detections) is
-  built, gated at the chi-square 99.9 % point, and solved with scipy's
-  ``linear_sum_assignment`` (global nearest neighbour).
-- Measurement models: ``plot``, ``adsb`` and ``remote_id`` are 3-D positions; ``report``
-  (a person on the ground) is a 2-D horizontal position with a 1 km sigma. Cooperative
-  reports bind the track to their identity (``icao24:...``, ``uas:...``), so the same
-  aircraft never spawns a second track. ``bearing`` detections are counted as unused:
-  bearing-only fusion needs triangulation, which this tracker does not do.
-- Detections older than the tracker's time are counted as late and not used.
-- A track is tentative until ``CONFIRM_HITS`` detections, coasts after ``COAST_AFTER_S``
-  without one, and is deleted after ``MAX_COAST_S`` or once its horizontal sigma exceeds
-  ``MAX_SIGMA_H_M``.
-
-Not thread-safe: one tracker belongs to one pipeline.
+State layout: ``[e_m, n_m, u_m, ve_mps, vn_mps, vu_mps, omega_rps]`` in the ENU frame of
+one ``SiteFrame`` (the sector). Not thread-safe: one tracker belongs to one pipeline.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linear_sum_assignment
 
 from skywarden.core.enums import TrackStatus
 from skywarden.core.ids import IdMinter
@@ -48,15 +55,26 @@ from skywarden.core.types import (
     TrackUpdate,
 )
 from skywarden.geo.frames import SiteFrame
-from skywarden.tracking.motion import STATE_DIM, ncv_process_noise, ncv_transition
+from skywarden.tracking.association import gnn_assign
+from skywarden.tracking.gating import candidate_pairs, candidate_pairs_bearing, chi2_gate
+from skywarden.tracking.imm import ImmConfig, imm_combine, imm_predict, imm_update
+from skywarden.tracking.initiation import find_crossings
+from skywarden.tracking.kalman import innovation, innovation_d2, ncv_retrodict, oosm_update
+from skywarden.tracking.measmodels import (
+    ANGLE_COMPONENTS,
+    bearing,
+    position2,
+    position3,
+    sensor_rotation,
+)
+from skywarden.tracking.table import STATE_DIM, TrackTable
 
-__all__ = ["NearestNeighbourTracker", "TrackerConfig", "TrackerStats"]
+__all__ = ["Tracker", "TrackerConfig", "TrackerStats"]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+MeasureFn = Callable[[FloatArray], tuple[FloatArray, FloatArray]]
 
-# Chi-square 99.9 % points for 2 and 3 degrees of freedom: a true detection falls outside
-# the gate once in a thousand, clutter far away never enters it.
-GATE_CHI2_P999 = {2: 13.816, 3: 16.266}
 # A person on the ground places an object to about a kilometre (brief section 3).
 REPORT_SIGMA_M = 1000.0
 # Cooperative position reports are GNSS positions: metres horizontally, tens vertically.
@@ -64,23 +82,36 @@ ADSB_SIGMA_H_M, ADSB_SIGMA_V_M = 30.0, 30.0
 REMOTE_ID_SIGMA_H_M, REMOTE_ID_SIGMA_V_M = 10.0, 15.0
 # A new track knows nothing of its velocity: 60 m/s (one sigma) covers a Shahed's dash.
 INIT_SIGMA_V_MPS = 60.0
-# A 2-D report gives no height: assume a low flyer, 300 m above the frame, +/- 1 km.
-REPORT_INIT_U_M, REPORT_INIT_SIGMA_U_M = 300.0, 1000.0
-_BIG_COST = 1e12
+# No height from a 2-D report or a bearing fix without elevation: a low flyer, +/- 1 km.
+INIT_U_M, INIT_SIGMA_U_M = 300.0, 1000.0
+# KD-tree radius of a detection: this many sigmas of detection and track together.
+GATE_RADIUS_SIGMAS = 4.5
+# Bearing gate half-width beyond the bearing's own sigmas: the angle a track's
+# uncertainty subtends at a few km.
+BEARING_GATE_EXTRA_DEG = 10.0
+# Turn-rate uncertainty is capped at 0.05 rad/s (about 3 deg/s, a standard-rate turn):
+# unbounded, a coasting track's turn rate would spread its position over the whole
+# compass within two minutes, and a mere radar gap would lose the track.
+MAX_OMEGA_SIGMA_RPS = 0.05
 
 
 @dataclass(frozen=True, slots=True)
 class TrackerConfig:
-    """Tuning of the skeleton tracker. Defaults suit slow drones and long-range radar."""
+    """Tuning of the tracker; the defaults suit drones seen by radars, microphones and people."""
 
-    q_h_m2ps3: float = 1.0  # horizontal acceleration noise density: gentle turns of a drone
-    q_v_m2ps3: float = 0.1  # vertical: drones and balloons change height slowly
-    confirm_hits: int = 3  # CONFIRM_HITS: three detections make a track (M-of-N light)
-    tentative_timeout_s: float = 60.0  # a tentative track not fed for a minute is noise
-    coast_after_s: float = 20.0  # COAST_AFTER_S: two long-range radar revisits missed
-    max_coast_s: float = 600.0  # MAX_COAST_S: reports of a lost drone come minutes apart
-    max_sigma_h_m: float = 8000.0  # MAX_SIGMA_H_M: beyond this the track no longer locates
+    imm: ImmConfig = field(default_factory=ImmConfig)
+    gate_p: float = 0.999  # chi-square gate probability
+    confirm_hits: int = 3  # M of the M-of-N rule...
+    confirm_window_s: float = 40.0  # ...within this time (four long-range radar scans)
+    tentative_timeout_s: float = 25.0  # a tentative track not fed this long is noise
+    coast_after_s: float = 20.0  # two long-range radar revisits missed
+    max_coast_s: float = 600.0  # reports of a lost drone come minutes apart
+    max_sigma_h_m: float = 20000.0  # beyond this the track no longer locates anything
     coast_report_s: float = 10.0  # how often a coasting track's prediction is written
+    max_lag_s: float = 900.0  # people's reports arrive up to 10-15 minutes late
+    bearing_window_s: float = 5.0  # bearings from different nodes within this may cross
+    bearing_max_range_m: float = 8000.0  # acoustic/RF/EO nodes hear a few km at most
+    min_cross_angle_deg: float = 15.0  # shallower crossings locate badly along the rays
 
 
 @dataclass(slots=True)
@@ -88,37 +119,52 @@ class TrackerStats:
     """Counts of what the tracker did with its input."""
 
     used: int = 0
-    late: int = 0
+    late_used: int = 0
+    late_dropped: int = 0
     unused_by_kind: Counter[str] = field(default_factory=Counter)
     tracks_started: int = 0
+    tracks_from_bearings: int = 0
     tracks_deleted: int = 0
+
+    @property
+    def late(self) -> int:
+        """Detections dropped because they were older than ``max_lag_s``."""
+        return self.late_dropped
 
 
 @dataclass(frozen=True, slots=True)
-class _Measurement:
-    z: FloatArray  # (m,)
-    h_rows: tuple[int, ...]  # state indices measured: (0, 1) or (0, 1, 2)
-    r: FloatArray  # (m, m)
-    identity: str | None
+class _Group:
+    """Detections of one sensor and one measurement model, as arrays in the sector frame."""
+
+    model: str  # a key of measmodels.ANGLE_COMPONENTS
+    dets: tuple[Detection, ...]
+    t_s: FloatArray  # (D,)
+    z: FloatArray  # (D, m)
+    R: FloatArray  # (D, m, m)
+    en_m: FloatArray  # (D, 2) detection position, or the sensor's for bearings
+    sensor_pos_m: FloatArray  # (D, 3) bearings: sensor position in the frame
+    rot: FloatArray  # (D, 3, 3) bearings: frame -> sensor-local rotation
+    identity: tuple[str | None, ...]
+    sigma_h_m: FloatArray  # (D,) horizontal sigma (bearings: sigma_az in degrees)
 
 
-class NearestNeighbourTracker:
-    """Push-style tracker: call :meth:`step` with each batch of detections in time order."""
+class Tracker:
+    """Push-style multi-sensor tracker; call :meth:`step` with batches in arrival order."""
 
     def __init__(self, frame: SiteFrame, config: TrackerConfig | None = None) -> None:
         self.frame = frame
         self.config = config or TrackerConfig()
         self.stats = TrackerStats()
         self._ids = IdMinter("T")
+        self._table = TrackTable.empty(self.config.confirm_hits)
         self._t_s: float | None = None
-        self._x = np.zeros((0, STATE_DIM))
-        self._p = np.zeros((0, STATE_DIM, STATE_DIM))
-        self._track_ids: list[str] = []
-        self._status: list[TrackStatus] = []
-        self._hits = np.zeros(0, dtype=np.int64)
-        self._last_hit_s = np.zeros(0)
-        self._last_written_s = np.zeros(0)
-        self._identity: list[str | None] = []
+        self._bearings: list[tuple[_Group, int]] = []  # unassigned bearings waiting to cross
+        self._touched: set[int] = (
+            set()
+        )  # rows updated in this step (rows are stable until lifecycle)
+        self._gate = {m: chi2_gate(m, self.config.gate_p) for m in (1, 2, 3)}
+        pi = np.asarray(self.config.imm.transition_per_s)
+        self._mu0 = _stationary(pi)
 
     @property
     def t_s(self) -> float | None:
@@ -128,194 +174,412 @@ class NearestNeighbourTracker:
     @property
     def n_tracks(self) -> int:
         """Number of live tracks (tentative, confirmed and coasting)."""
-        return len(self._track_ids)
+        return len(self._table)
+
+    # --- the step -------------------------------------------------------------------------
 
     def step(self, t_s: float, detections: Sequence[Detection]) -> list[TrackUpdate]:
-        """Advance to ``t_s``, fuse ``detections`` (all at or before ``t_s``), return updates.
-
-        Detections stamped before the tracker's previous time are late: counted, not used.
-        """
-        if self._t_s is not None and t_s < self._t_s:
-            self.stats.late += len(detections)
-            return []
-        self._predict_to(t_s)
-        prev_t = self._t_s
+        """Fuse ``detections`` (each at its own time, at most ``t_s``) and advance to ``t_s``."""
+        if self._t_s is not None:
+            t_s = max(t_s, self._t_s)
+        for group in self._groups(detections):
+            self._fuse(group)
+        self._initiate_from_bearings(t_s)
         self._t_s = t_s
-        touched: set[int] = set()
-        by_sensor: dict[str, list[tuple[Detection, _Measurement]]] = {}
+        self._predict_rows(np.arange(len(self._table)), t_s)
+        return self._lifecycle(t_s)
+
+    # --- measurements ---------------------------------------------------------------------
+
+    def _groups(self, detections: Sequence[Detection]) -> list[_Group]:
+        by_key: dict[tuple[str, str], list[Detection]] = {}
         for det in detections:
-            if prev_t is not None and det.t_s < prev_t:
-                self.stats.late += 1
-                continue
-            meas = self._measure(det)
-            if meas is None:
+            key = _model_key(det)
+            if key is None:
                 self.stats.unused_by_kind[det.kind.value] += 1
                 continue
-            by_sensor.setdefault(det.sensor_id, []).append((det, meas))
-        for sensor_id in sorted(by_sensor):
-            touched |= self._fuse(by_sensor[sensor_id])
-        return self._lifecycle(t_s, touched)
+            by_key.setdefault((det.sensor_id, key), []).append(det)
+        groups = [self._group(model, dets) for (_, model), dets in by_key.items()]
+        groups.sort(key=lambda g: float(np.min(g.t_s)))
+        return groups
 
-    def _measure(self, det: Detection) -> _Measurement | None:
-        if isinstance(det, Bearing):
-            return None
-        if isinstance(det, Report):
-            e, n = self.frame.to_en(det.lat, det.lon)
-            r = np.diag([REPORT_SIGMA_M**2, REPORT_SIGMA_M**2])
-            return _Measurement(np.array([float(e), float(n)]), (0, 1), r, None)
-        if isinstance(det, Plot):
-            sh, sv, identity = det.sigma_h_m, det.sigma_v_m, None
-        elif isinstance(det, AdsbReport):
-            sh, sv, identity = ADSB_SIGMA_H_M, ADSB_SIGMA_V_M, f"icao24:{det.icao24}"
-        elif isinstance(det, RemoteIdReport):
-            sh, sv, identity = REMOTE_ID_SIGMA_H_M, REMOTE_ID_SIGMA_V_M, f"uas:{det.uas_id}"
-        else:  # pragma: no cover - the Detection union is closed
-            return None
-        e, n, u = self.frame.to_enu(det.lat, det.lon, det.alt_m)
-        z = np.array([float(e), float(n), float(u)])
-        return _Measurement(z, (0, 1, 2), np.diag([sh**2, sh**2, sv**2]), identity)
+    def _group(self, model: str, dets: list[Detection]) -> _Group:
+        dets.sort(key=lambda d: d.t_s)
+        n = len(dets)
+        t = np.array([d.t_s for d in dets])
+        ident: list[str | None] = [None] * n
+        if model == "position3":
+            lat = np.array([d.lat for d in dets])  # type: ignore[union-attr]
+            lon = np.array([d.lon for d in dets])  # type: ignore[union-attr]
+            alt = np.array([d.alt_m for d in dets])  # type: ignore[union-attr]
+            e, nn, u = self.frame.to_enu(lat, lon, alt)
+            sh, sv = np.empty(n), np.empty(n)
+            for k, d in enumerate(dets):
+                sh[k], sv[k], ident[k] = _position_sigmas(d)
+            local = np.zeros((n, 3, 3))
+            local[:, 0, 0] = local[:, 1, 1] = sh**2
+            local[:, 2, 2] = sv**2
+            # the sigmas are in the detection's local axes; rotate them into the frame's
+            rot = np.stack(
+                [
+                    sensor_rotation(self.frame.lat0, self.frame.lon0, a, b)
+                    for a, b in zip(lat, lon, strict=True)
+                ]
+            )
+            R = np.swapaxes(rot, 1, 2) @ local @ rot
+            z = np.stack([e, nn, u], axis=1)
+            return _Group(model, tuple(dets), t, z, R, z[:, :2], z, rot, tuple(ident), sh)
+        if model == "position2":
+            lat = np.array([d.lat for d in dets])  # type: ignore[union-attr]
+            lon = np.array([d.lon for d in dets])  # type: ignore[union-attr]
+            e, nn = self.frame.to_en(lat, lon)
+            z = np.stack([e, nn], axis=1)
+            R = np.broadcast_to(np.eye(2) * REPORT_SIGMA_M**2, (n, 2, 2)).copy()
+            sh = np.full(n, REPORT_SIGMA_M)
+            return _Group(
+                model,
+                tuple(dets),
+                t,
+                z,
+                R,
+                z,
+                np.zeros((n, 3)),
+                np.zeros((n, 3, 3)),
+                tuple(ident),
+                sh,
+            )
+        # bearings from one sensor: one site
+        b0 = dets[0]
+        assert isinstance(b0, Bearing)
+        se, sn, su = self.frame.to_enu(b0.sensor_lat, b0.sensor_lon, b0.sensor_alt_m)
+        spos = np.array([float(se), float(sn), float(su)])
+        rot = sensor_rotation(self.frame.lat0, self.frame.lon0, b0.sensor_lat, b0.sensor_lon)
+        with_el = model == "bearing_az_el"
+        m = 2 if with_el else 1
+        z = np.zeros((n, m))
+        R = np.zeros((n, m, m))
+        for k, d in enumerate(dets):
+            assert isinstance(d, Bearing)
+            z[k, 0] = d.az_deg
+            R[k, 0, 0] = d.sigma_az_deg**2
+            if with_el:
+                assert d.el_deg is not None and d.sigma_el_deg is not None
+                z[k, 1] = d.el_deg
+                R[k, 1, 1] = d.sigma_el_deg**2
+        sig = np.sqrt(R[:, 0, 0])
+        return _Group(
+            model,
+            tuple(dets),
+            t,
+            z,
+            R,
+            np.broadcast_to(spos[:2], (n, 2)).copy(),
+            np.broadcast_to(spos, (n, 3)).copy(),
+            np.broadcast_to(rot, (n, 3, 3)).copy(),
+            tuple(ident),
+            sig,
+        )
 
-    def _predict_to(self, t_s: float) -> None:
-        if self._t_s is None or t_s == self._t_s or self.n_tracks == 0:
-            return
-        dt = t_s - self._t_s
-        f = ncv_transition(dt)
-        q = ncv_process_noise(dt, self.config.q_h_m2ps3, self.config.q_v_m2ps3)
-        self._x = self._x @ f.T
-        self._p = np.einsum("ij,njk,lk->nil", f, self._p, f) + q
+    def _measure_fn(self, group: _Group, det_idx: IntArray) -> MeasureFn:
+        if group.model == "position3":
+            return position3
+        if group.model == "position2":
+            return position2
+        return functools.partial(
+            bearing,
+            sensor_pos_m=group.sensor_pos_m[det_idx],
+            rot=group.rot[det_idx],
+            with_elevation=group.model == "bearing_az_el",
+        )
 
-    def _fuse(self, batch: list[tuple[Detection, _Measurement]]) -> set[int]:
-        """Assign one sensor's detections to tracks (GNN), update, initiate from the rest."""
-        n_tracks, n_det = self.n_tracks, len(batch)
-        cost = np.full((n_tracks, n_det), _BIG_COST)
-        for j, (_, meas) in enumerate(batch):
-            if meas.identity is not None and meas.identity in self._identity:
-                cost[self._identity.index(meas.identity), j] = 0.0
-                continue
-            if n_tracks == 0:
-                continue
-            rows = list(meas.h_rows)
-            nu = meas.z[None, :] - self._x[:, rows]
-            s = self._p[:, rows][:, :, rows] + meas.r[None, :, :]
-            d2 = np.einsum("ni,ni->n", nu, np.linalg.solve(s, nu[:, :, None])[:, :, 0])
-            gate = d2 < GATE_CHI2_P999[len(rows)]
-            if meas.identity is not None:
-                # a cooperative report may adopt an anonymous track, never another identity
-                gate &= np.array([ident is None for ident in self._identity], dtype=bool)
-            cost[gate, j] = d2[gate]
-        touched: set[int] = set()
-        assigned: set[int] = set()
-        if n_tracks:
-            rows_i, cols_j = linear_sum_assignment(cost)
-            for i, j in zip(rows_i.tolist(), cols_j.tolist(), strict=True):
-                if cost[i, j] >= _BIG_COST:
-                    continue
-                self._update(i, batch[j][0], batch[j][1])
-                touched.add(i)
-                assigned.add(j)
-        for j, (det, meas) in enumerate(batch):
-            if j not in assigned:
-                touched.add(self._initiate(det, meas))
+    # --- association and update -----------------------------------------------------------
+
+    def _fuse(self, group: _Group) -> None:
+        table = self._table
+        n_det = len(group.dets)
         self.stats.used += n_det
-        return touched
+        tr_idx, det_idx = self._candidates(group)
+        # cooperative identities bind directly
+        forced_t: list[int] = []
+        forced_d: list[int] = []
+        for d, ident in enumerate(group.identity):
+            if ident is not None and ident in table.identity:
+                forced_t.append(table.identity.index(ident))
+                forced_d.append(d)
+        if forced_d:
+            keep = ~np.isin(det_idx, forced_d)
+            tr_idx, det_idx = tr_idx[keep], det_idx[keep]
+        if tr_idx.size:
+            # a cooperative report may adopt an anonymous track, never another identity
+            ident_ok = np.array(
+                [
+                    group.identity[d] is None or table.identity[t] is None
+                    for t, d in zip(tr_idx, det_idx, strict=True)
+                ],
+                dtype=bool,
+            )
+            tr_idx, det_idx = tr_idx[ident_ok], det_idx[ident_ok]
+        gate = self._gate[group.z.shape[1]]
+        cost = np.empty(0)
+        if tr_idx.size:
+            x, P = self._state_at(tr_idx, group.t_s[det_idx])
+            z_hat, H = self._measure_fn(group, det_idx)(x)
+            nu = innovation(group.z[det_idx], z_hat, ANGLE_COMPONENTS[group.model])
+            S = H @ P @ np.swapaxes(H, 1, 2) + group.R[det_idx]
+            cost = innovation_d2(nu, S)
+            ok = cost < gate
+            tr_idx, det_idx, cost = tr_idx[ok], det_idx[ok], cost[ok]
+        assignment = gnn_assign(len(table), n_det, tr_idx, det_idx, cost, gate / 2.0, gate / 2.0)
+        pairs = assignment.pairs
+        if forced_d:
+            pairs = np.concatenate([pairs, np.column_stack([forced_t, forced_d])]).astype(np.intp)
+        if pairs.size:
+            self._update(group, pairs[:, 0], pairs[:, 1])
+        for d in assignment.unassigned_dets.tolist():
+            if d in forced_d:
+                continue
+            if group.model.startswith("bearing"):
+                self._bearings.append((group, d))
+            else:
+                self._start_track(group, d)
 
-    def _update(self, i: int, det: Detection, meas: _Measurement) -> None:
-        rows = list(meas.h_rows)
-        h = np.zeros((len(rows), STATE_DIM))
-        h[np.arange(len(rows)), rows] = 1.0
-        x, p = self._x[i], self._p[i]
-        s = h @ p @ h.T + meas.r
-        k = np.linalg.solve(s, h @ p).T
-        self._x[i] = x + k @ (meas.z - h @ x)
-        ikh = np.eye(STATE_DIM) - k @ h
-        p_new = ikh @ p @ ikh.T + k @ meas.r @ k.T  # Joseph form keeps P positive definite
-        self._p[i] = 0.5 * (p_new + p_new.T)
-        self._hits[i] += 1
-        self._last_hit_s[i] = det.t_s
-        if meas.identity is not None:
-            self._identity[i] = meas.identity
+    def _candidates(self, group: _Group) -> tuple[IntArray, IntArray]:
+        table = self._table
+        if len(table) == 0:
+            empty = np.zeros(0, dtype=np.intp)
+            return empty, empty
+        x, P = imm_combine(table.xm, table.Pm, table.mu)
+        t_ref = float(np.median(group.t_s))
+        dt = t_ref - table.t_s
+        en = x[:, :2] + x[:, 3:5] * dt[:, None]
+        sigma_trk = np.sqrt(np.maximum(P[:, 0, 0], P[:, 1, 1])) + np.abs(dt) * 5.0
+        if group.model.startswith("bearing"):
+            half = GATE_RADIUS_SIGMAS * group.sigma_h_m + BEARING_GATE_EXTRA_DEG
+            return candidate_pairs_bearing(
+                en, group.en_m, group.z[:, 0], self.config.bearing_max_range_m, half
+            )
+        # tracks whose own uncertainty is extreme are paired by brute force, the rest by KD
+        big = sigma_trk > np.percentile(sigma_trk, 95)
+        small_rows = np.flatnonzero(~big)
+        radius = GATE_RADIUS_SIGMAS * np.hypot(
+            group.sigma_h_m, sigma_trk[small_rows].max() if small_rows.size else 0.0
+        )
+        ti, di = candidate_pairs(en[small_rows], group.en_m, radius)
+        ti = small_rows[ti]
+        big_rows = np.flatnonzero(big)
+        if big_rows.size:
+            dist = np.hypot(*(en[big_rows, None, :] - group.en_m[None, :, :]).transpose(2, 0, 1))
+            near = dist <= GATE_RADIUS_SIGMAS * np.hypot(
+                sigma_trk[big_rows, None], group.sigma_h_m[None, :]
+            )
+            bt, bd = np.nonzero(near)
+            ti = np.concatenate([ti, big_rows[bt]])
+            di = np.concatenate([di, bd])
+        return ti.astype(np.intp), di.astype(np.intp)
 
-    def _initiate(self, det: Detection, meas: _Measurement) -> int:
-        x = np.zeros(STATE_DIM)
-        p = np.diag([0.0, 0.0, 0.0] + [INIT_SIGMA_V_MPS**2] * 3)
-        rows = list(meas.h_rows)
-        x[rows] = meas.z
-        p[np.ix_(rows, rows)] = meas.r
-        if len(rows) == 2:
-            x[2] = REPORT_INIT_U_M
-            p[2, 2] = REPORT_INIT_SIGMA_U_M**2
-        self._x = np.vstack([self._x, x[None, :]])
-        self._p = np.concatenate([self._p, p[None, :, :]])
-        self._track_ids.append(self._ids.mint())
-        self._status.append(TrackStatus.TENTATIVE)
-        self._hits = np.append(self._hits, 1)
-        self._last_hit_s = np.append(self._last_hit_s, det.t_s)
-        self._last_written_s = np.append(self._last_written_s, -np.inf)
-        self._identity.append(meas.identity)
+    def _state_at(self, rows: IntArray, t_s: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Return the combined state of ``rows`` at ``t_s`` (late pairs retrodicted)."""
+        table = self._table
+        dt = t_s - table.t_s[rows]
+        fwd = np.maximum(dt, 0.0)
+        xm, Pm, mu = imm_predict(
+            table.xm[rows], table.Pm[rows], table.mu[rows], fwd, self.config.imm
+        )
+        x, P = imm_combine(xm, Pm, mu)
+        back = dt < 0.0
+        if back.any():  # retrodict late pairs with NCV, as the out-of-sequence update does
+            xd, Pd, _ = ncv_retrodict(x[back], P[back], dt[back], self.config.imm.noise_ncv)
+            x[back], P[back] = xd, Pd
+        return x, P
+
+    def _update(self, group: _Group, rows: IntArray, dets: IntArray) -> None:
+        table, cfg = self._table, self.config
+        t = group.t_s[dets]
+        dt = t - table.t_s[rows]
+        late = dt < 0.0
+        too_late = late & (-dt > cfg.max_lag_s)
+        self.stats.late_dropped += int(too_late.sum())
+        self.stats.late_used += int((late & ~too_late).sum())
+        angle = ANGLE_COMPONENTS[group.model]
+        now = np.flatnonzero(~late)
+        if now.size:
+            r, d = rows[now], dets[now]
+            xm, Pm, mu_pred = imm_predict(table.xm[r], table.Pm[r], table.mu[r], dt[now], cfg.imm)
+            Pm = _cap_omega(Pm)
+            res = imm_update(
+                xm, Pm, mu_pred, group.z[d], group.R[d], self._measure_fn(group, d), angle
+            )
+            table.xm[r], table.Pm[r], table.mu[r], table.t_s[r] = res.xm, res.Pm, res.mu, t[now]
+            table.record_hits(r, t[now])
+            self._touched.update(r.tolist())
+            self._bind(group, r, d)
+        oos = np.flatnonzero(late & ~too_late)
+        if oos.size:
+            r, d = rows[oos], dets[oos]
+            for j in range(table.xm.shape[1]):  # each model's state takes the late detection
+                res_j = oosm_update(
+                    table.xm[r, j],
+                    table.Pm[r, j],
+                    dt[oos],
+                    group.z[d],
+                    group.R[d],
+                    self._measure_fn(group, d),
+                    cfg.imm.noise_ncv,
+                    angle,
+                )
+                table.xm[r, j], table.Pm[r, j] = res_j.x, res_j.P
+            table.record_hits(r, t[oos])
+            self._touched.update(r.tolist())
+            self._bind(group, r, d)
+
+    def _bind(self, group: _Group, rows: IntArray, dets: IntArray) -> None:
+        for r, d in zip(rows.tolist(), dets.tolist(), strict=True):
+            ident = group.identity[d]
+            if ident is not None:
+                self._table.identity[r] = ident
+
+    # --- initiation -----------------------------------------------------------------------
+
+    def _new_row(self, x: FloatArray, P: FloatArray, t_s: float, identity: str | None) -> int:
         self.stats.tracks_started += 1
-        return self.n_tracks - 1
+        return self._table.add(self._ids.mint(), x, P, self._mu0, t_s, identity)
 
-    def _lifecycle(self, t_s: float, touched: set[int]) -> list[TrackUpdate]:
+    def _start_track(self, group: _Group, d: int) -> None:
+        x = np.zeros(STATE_DIM)
+        P = np.diag(
+            [0.0, 0.0, 0.0, INIT_SIGMA_V_MPS**2, INIT_SIGMA_V_MPS**2, INIT_SIGMA_V_MPS**2, 1e-4]
+        )
+        m = group.z.shape[1]
+        x[:m] = group.z[d]
+        P[:m, :m] = group.R[d]
+        if m == 2:
+            x[2] = INIT_U_M
+            P[2, 2] = INIT_SIGMA_U_M**2
+        self._new_row(x, P, float(group.t_s[d]), group.identity[d])
+
+    def _initiate_from_bearings(self, t_s: float) -> None:
         cfg = self.config
-        sigma_h = self._sigma_h_m()
-        write: list[int] = []
-        delete: list[int] = []
-        for i in range(self.n_tracks):
-            status = self._status[i]
-            silent_s = t_s - self._last_hit_s[i]
+        waiting = [(g, d) for g, d in self._bearings if t_s - g.t_s[d] <= cfg.bearing_window_s]
+        expired = len(self._bearings) - len(waiting)
+        if expired:
+            self.stats.unused_by_kind["bearing"] += expired
+        self._bearings = waiting
+        if len({g.dets[d].sensor_id for g, d in waiting}) < 2:
+            return
+        crossings = find_crossings(
+            np.array([g.dets[d].sensor_id for g, d in waiting]),
+            np.array([g.sensor_pos_m[d] for g, d in waiting]),
+            np.array([g.z[d, 0] for g, d in waiting]),
+            np.array([g.sigma_h_m[d] for g, d in waiting]),
+            np.array([g.t_s[d] for g, d in waiting]),
+            window_s=cfg.bearing_window_s,
+            max_range_m=cfg.bearing_max_range_m,
+            min_cross_angle_deg=cfg.min_cross_angle_deg,
+        )
+        used: set[int] = set()
+        for crossing in crossings:
+            fix = crossing.fix
+            x = np.zeros(STATE_DIM)
+            P = np.diag(
+                [
+                    0.0,
+                    0.0,
+                    INIT_SIGMA_U_M**2,
+                    INIT_SIGMA_V_MPS**2,
+                    INIT_SIGMA_V_MPS**2,
+                    INIT_SIGMA_V_MPS**2,
+                    1e-4,
+                ]
+            )
+            x[:2] = fix.pos_en_m
+            P[:2, :2] = fix.cov
+            if np.isfinite(fix.u_m):
+                x[2], P[2, 2] = fix.u_m, max(fix.sigma_u_m, 30.0) ** 2
+            else:
+                x[2] = INIT_U_M
+            row = self._new_row(x, P, crossing.t_s, None)
+            hits = crossing.det_indices.size
+            self._table.record_hits(np.array([row]), np.array([crossing.t_s]))
+            if hits >= 2:
+                self._table.hit_times_s[row, -min(hits, self._table.hit_memory) :] = crossing.t_s
+            self.stats.tracks_from_bearings += 1
+            used.update(crossing.det_indices.tolist())
+        self._bearings = [w for k, w in enumerate(waiting) if k not in used]
+
+    # --- prediction, lifecycle and output ---------------------------------------------------
+
+    def _predict_rows(self, rows: IntArray, t_s: float) -> None:
+        table = self._table
+        rows = rows[table.t_s[rows] < t_s]
+        if rows.size == 0:
+            return
+        dt = t_s - table.t_s[rows]
+        xm, Pm, mu = imm_predict(
+            table.xm[rows], table.Pm[rows], table.mu[rows], dt, self.config.imm
+        )
+        table.xm[rows], table.Pm[rows], table.mu[rows] = xm, _cap_omega(Pm), mu
+        table.t_s[rows] = t_s
+
+    def _lifecycle(self, t_s: float) -> list[TrackUpdate]:
+        table, cfg = self._table, self.config
+        touched, self._touched = self._touched, set()
+        n = len(table)
+        if n == 0:
+            return []
+        x, P = imm_combine(table.xm, table.Pm, table.mu)
+        sigma_h = _sigma_h_m(P)
+        silent = t_s - table.last_hit_s
+        oldest = table.hit_times_s[:, 0]
+        m_of_n = np.isfinite(oldest) & (table.last_hit_s - oldest <= cfg.confirm_window_s)
+        write = np.zeros(n, dtype=bool)
+        delete = np.zeros(n, dtype=bool)
+        for i in range(n):
+            status = table.status[i]
             new = status
             if status is TrackStatus.TENTATIVE:
-                if self._hits[i] >= cfg.confirm_hits:
+                if m_of_n[i]:
                     new = TrackStatus.CONFIRMED
-                elif silent_s > cfg.tentative_timeout_s:
+                elif silent[i] > cfg.tentative_timeout_s:
                     new = TrackStatus.DELETED
-            elif i in touched:
-                new = TrackStatus.CONFIRMED
-            elif silent_s > cfg.max_coast_s or sigma_h[i] > cfg.max_sigma_h_m:
+            elif silent[i] > cfg.max_coast_s or sigma_h[i] > cfg.max_sigma_h_m:
                 new = TrackStatus.DELETED
-            elif silent_s > cfg.coast_after_s:
+            elif silent[i] > cfg.coast_after_s:
                 new = TrackStatus.COASTING
-            changed = new is not status
-            self._status[i] = new
-            if new is TrackStatus.DELETED:
-                delete.append(i)
-                write.append(i)
-            elif (
-                i in touched
-                or changed
-                or (
-                    new is TrackStatus.COASTING
-                    and t_s - self._last_written_s[i] >= cfg.coast_report_s
-                )
-            ):
-                write.append(i)
-        updates = self._to_updates(t_s, write, sigma_h)
-        for i in write:
-            self._last_written_s[i] = t_s
-        if delete:
-            self._remove(delete)
+            else:
+                new = TrackStatus.CONFIRMED
+            fed = i in touched or table.last_hit_s[i] > table.last_written_s[i]
+            due = (
+                new is TrackStatus.COASTING and t_s - table.last_written_s[i] >= cfg.coast_report_s
+            )
+            write[i] = new is not status or fed or due
+            table.status[i] = new
+            delete[i] = new is TrackStatus.DELETED
+        # a tentative track that dies unconfirmed was never news: no deleted line for it
+        silent_death = delete & np.array([not np.isfinite(w) for w in table.last_written_s])
+        write &= ~silent_death
+        idx = np.flatnonzero(write)
+        updates = self._to_updates(t_s, idx, x, P, sigma_h)
+        table.last_written_s[idx] = t_s
+        if delete.any():
+            self.stats.tracks_deleted += int(delete.sum())
+            table.keep(~delete)
         return updates
 
-    def _sigma_h_m(self) -> FloatArray:
-        """Square root of the larger eigenvalue of each track's horizontal covariance."""
-        a, b, c = self._p[:, 0, 0], self._p[:, 0, 1], self._p[:, 1, 1]
-        half_trace = 0.5 * (a + c)
-        root = np.sqrt(np.maximum(0.25 * (a - c) ** 2 + b**2, 0.0))
-        return np.asarray(np.sqrt(half_trace + root), dtype=np.float64)
-
-    def _to_updates(self, t_s: float, idx: list[int], sigma_h: FloatArray) -> list[TrackUpdate]:
-        if not idx:
+    def _to_updates(
+        self, t_s: float, idx: IntArray, x: FloatArray, P: FloatArray, sigma_h: FloatArray
+    ) -> list[TrackUpdate]:
+        if idx.size == 0:
             return []
-        sel = np.array(idx)
-        x = self._x[sel]
-        lat, lon, alt = self.frame.from_enu(x[:, 0], x[:, 1], x[:, 2])
-        ve, vn, vu = self.frame.vector_to_local(x[:, 3], x[:, 4], x[:, 5], lat, lon)
-        sigma_v = np.sqrt(self._p[sel, 2, 2])
+        table = self._table
+        xs = x[idx]
+        lat, lon, alt = self.frame.from_enu(xs[:, 0], xs[:, 1], xs[:, 2])
+        ve, vn, vu = self.frame.vector_to_local(xs[:, 3], xs[:, 4], xs[:, 5], lat, lon)
+        sigma_v = np.sqrt(P[idx, 2, 2])
         return [
             TrackUpdate(
                 t_s=t_s,
-                track_id=self._track_ids[i],
-                status=self._status[i],
+                track_id=table.ids[i],
+                status=table.status[i],
                 lat=float(lat[k]),
                 lon=float(lon[k]),
                 alt_m=float(alt[k]),
@@ -324,20 +588,56 @@ class NearestNeighbourTracker:
                 vel_u_mps=float(vu[k]),
                 sigma_h_m=float(sigma_h[i]),
                 sigma_v_m=float(sigma_v[k]),
-                identity=self._identity[i],
+                identity=table.identity[i],
             )
-            for k, i in enumerate(idx)
+            for k, i in enumerate(idx.tolist())
         ]
 
-    def _remove(self, idx: Iterable[int]) -> None:
-        drop = set(idx)
-        keep = [i for i in range(self.n_tracks) if i not in drop]
-        self.stats.tracks_deleted += len(drop)
-        self._x = self._x[keep]
-        self._p = self._p[keep]
-        self._hits = self._hits[keep]
-        self._last_hit_s = self._last_hit_s[keep]
-        self._last_written_s = self._last_written_s[keep]
-        self._track_ids = [self._track_ids[i] for i in keep]
-        self._status = [self._status[i] for i in keep]
-        self._identity = [self._identity[i] for i in keep]
+
+def _model_key(det: Detection) -> str | None:
+    if isinstance(det, Plot | AdsbReport | RemoteIdReport):
+        return "position3"
+    if isinstance(det, Report):
+        return "position2"
+    if isinstance(det, Bearing):
+        if det.el_deg is not None and det.sigma_el_deg is not None:
+            return "bearing_az_el"
+        return "bearing_az"
+    return None  # pragma: no cover - the Detection union is closed
+
+
+def _position_sigmas(det: Detection) -> tuple[float, float, str | None]:
+    if isinstance(det, Plot):
+        return det.sigma_h_m, det.sigma_v_m, None
+    if isinstance(det, AdsbReport):
+        return ADSB_SIGMA_H_M, ADSB_SIGMA_V_M, f"icao24:{det.icao24}"
+    assert isinstance(det, RemoteIdReport)
+    return REMOTE_ID_SIGMA_H_M, REMOTE_ID_SIGMA_V_M, f"uas:{det.uas_id}"
+
+
+def _cap_omega(Pm: FloatArray) -> FloatArray:
+    """Scale the turn-rate row and column so its sigma is at most ``MAX_OMEGA_SIGMA_RPS``.
+
+    A congruence with a diagonal scaling, so the covariance stays positive definite.
+    """
+    var = Pm[..., 6, 6]
+    scale = np.sqrt(np.minimum(1.0, MAX_OMEGA_SIGMA_RPS**2 / np.maximum(var, 1e-300)))
+    if np.all(scale == 1.0):
+        return Pm
+    out = Pm.copy()
+    out[..., 6, :] *= scale[..., None]
+    out[..., :, 6] *= scale[..., None]
+    return out
+
+
+def _stationary(pi: FloatArray) -> FloatArray:
+    """Stationary distribution of a 2-state Markov matrix: the initial mode probabilities."""
+    p01, p10 = float(pi[0, 1]), float(pi[1, 0])
+    return np.array([p10, p01], dtype=np.float64) / (p01 + p10)
+
+
+def _sigma_h_m(P: FloatArray) -> FloatArray:
+    """Square root of the larger eigenvalue of each horizontal covariance."""
+    a, b, c = P[:, 0, 0], P[:, 0, 1], P[:, 1, 1]
+    root = np.sqrt(np.maximum(0.25 * (a - c) ** 2 + b**2, 0.0))
+    return np.asarray(np.sqrt(0.5 * (a + c) + root), dtype=np.float64)

@@ -1,5 +1,3 @@
-import itertools
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -8,8 +6,7 @@ from hypothesis import strategies as st
 from skywarden.core.enums import BearingSource, TrackStatus
 from skywarden.core.types import AdsbReport, Bearing, Plot, Report, TrackUpdate
 from skywarden.geo.frames import SiteFrame
-from skywarden.tracking.motion import ncv_process_noise, ncv_transition
-from skywarden.tracking.tracker import NearestNeighbourTracker, TrackerConfig
+from skywarden.tracking.tracker import Tracker, TrackerConfig
 
 FRAME = SiteFrame(54.69, 25.26, 150.0)
 T0 = 1_753_666_200.0
@@ -20,7 +17,7 @@ def _plot(t_s: float, e_m: float, n_m: float, u_m: float = 300.0, sigma_h_m: flo
     return Plot(T0 + t_s, "radar-1", float(lat), float(lon), float(alt), sigma_h_m, 100.0)
 
 
-def _run(tracker: NearestNeighbourTracker, batches: list[tuple[float, list]]) -> list[TrackUpdate]:
+def _run(tracker: Tracker, batches: list[tuple[float, list]]) -> list[TrackUpdate]:
     out: list[TrackUpdate] = []
     for t_s, dets in batches:
         out += tracker.step(T0 + t_s, dets)
@@ -29,7 +26,7 @@ def _run(tracker: NearestNeighbourTracker, batches: list[tuple[float, list]]) ->
 
 def test_tracker_confirms_a_straight_target_and_estimates_its_velocity() -> None:
     rng = np.random.default_rng(1)
-    tracker = NearestNeighbourTracker(FRAME)
+    tracker = Tracker(FRAME)
     batches = []
     for k in range(30):
         t = 2.0 * k
@@ -49,35 +46,6 @@ def test_tracker_confirms_a_straight_target_and_estimates_its_velocity() -> None
     assert last.sigma_h_m < 50.0
 
 
-def test_tracker_update_matches_a_plain_kalman_filter() -> None:
-    """The array tracker's numbers equal a textbook single-track filter on the same plots."""
-    cfg = TrackerConfig()
-    tracker = NearestNeighbourTracker(FRAME, cfg)
-    plots = [(0.0, 0.0, 0.0), (1.0, 30.0, 5.0), (2.0, 61.0, 9.0), (3.0, 89.0, 16.0)]
-    updates = _run(tracker, [(t, [_plot(t, e, n)]) for t, e, n in plots])
-    # reference: x = [e, n, u, ve, vn, vu]
-    z0 = np.array(FRAME.to_enu(*_latlonalt(0.0, 0.0))).ravel()
-    x = np.concatenate([z0, np.zeros(3)])
-    p = np.diag([50.0**2, 50.0**2, 100.0**2, 60.0**2, 60.0**2, 60.0**2])
-    h = np.hstack([np.eye(3), np.zeros((3, 3))])
-    r = np.diag([50.0**2, 50.0**2, 100.0**2])
-    for (t_prev, _, _), (t, e, n) in itertools.pairwise(plots):
-        f = ncv_transition(t - t_prev)
-        x = f @ x
-        p = f @ p @ f.T + ncv_process_noise(t - t_prev, cfg.q_h_m2ps3, cfg.q_v_m2ps3)
-        z = np.array(FRAME.to_enu(*_latlonalt(e, n))).ravel()
-        s = h @ p @ h.T + r
-        k = p @ h.T @ np.linalg.inv(s)
-        x = x + k @ (z - h @ x)
-        p = (np.eye(6) - k @ h) @ p
-    lat, lon, alt = FRAME.from_enu(x[0], x[1], x[2])
-    last = updates[-1]
-    assert last.lat == pytest.approx(float(lat), abs=1e-9)
-    assert last.lon == pytest.approx(float(lon), abs=1e-9)
-    assert last.alt_m == pytest.approx(float(alt), abs=1e-4)
-    assert last.sigma_v_m == pytest.approx(float(np.sqrt(p[2, 2])), rel=1e-6)
-
-
 def _latlonalt(e: float, n: float) -> tuple[float, float, float]:
     lat, lon, alt = FRAME.from_enu(e, n, 300.0)
     return float(lat), float(lon), float(alt)
@@ -85,7 +53,7 @@ def _latlonalt(e: float, n: float) -> tuple[float, float, float]:
 
 def test_tracker_coasts_then_deletes_a_silent_track() -> None:
     cfg = TrackerConfig(coast_after_s=20.0, max_coast_s=60.0)
-    tracker = NearestNeighbourTracker(FRAME, cfg)
+    tracker = Tracker(FRAME, cfg)
     batches = [(float(t), [_plot(float(t), 10.0 * t, 0.0)]) for t in range(0, 10, 2)]
     batches += [(float(t), []) for t in range(15, 100, 5)]
     updates = _run(tracker, batches)
@@ -99,7 +67,7 @@ def test_tracker_coasts_then_deletes_a_silent_track() -> None:
 
 
 def test_tracker_keeps_two_separated_targets_apart() -> None:
-    tracker = NearestNeighbourTracker(FRAME)
+    tracker = Tracker(FRAME)
     batches = [
         (float(t), [_plot(float(t), 20.0 * t, 0.0), _plot(float(t), 20.0 * t, 3000.0)])
         for t in range(0, 20, 2)
@@ -112,7 +80,7 @@ def test_tracker_keeps_two_separated_targets_apart() -> None:
 
 
 def test_tracker_binds_cooperative_identity_and_never_splits_it() -> None:
-    tracker = NearestNeighbourTracker(FRAME)
+    tracker = Tracker(FRAME)
     dets = []
     for k in range(6):
         t = 5.0 * k
@@ -130,21 +98,28 @@ def test_tracker_binds_cooperative_identity_and_never_splits_it() -> None:
     assert {u.identity for u in updates} == {"icao24:48ae21"}
 
 
-def test_tracker_counts_bearings_as_unused_and_late_detections() -> None:
-    tracker = NearestNeighbourTracker(FRAME)
+def test_tracker_uses_late_detections_and_drops_too_late_ones() -> None:
+    tracker = Tracker(FRAME, TrackerConfig(max_lag_s=30.0))
     bearing = Bearing(
         T0 + 1.0, "ac-1", 54.6, 25.5, 150.0, 270.0, 5.0, source=BearingSource.ACOUSTIC
     )
     tracker.step(T0 + 1.0, [bearing, _plot(1.0, 0.0, 0.0)])
-    tracker.step(T0 + 5.0, [_plot(5.0, 0.0, 0.0)])
-    tracker.step(T0 + 3.0, [_plot(3.0, 0.0, 0.0)])  # older than the tracker: late
+    for t in (5.0, 9.0, 13.0):
+        tracker.step(T0 + t, [_plot(t, 0.0, 0.0)])
+    before = tracker._table.t_s.copy()
+    updates = tracker.step(T0 + 14.0, [_plot(11.0, 0.0, 0.0)])  # 3 s late: used
+    assert tracker.stats.late_used == 1
+    assert (tracker._table.t_s >= before).all(), "a late detection never moves a track back"
+    assert [u.track_id for u in updates] == ["T-000001"]
+    tracker.step(T0 + 60.0, [])
+    tracker.step(T0 + 61.0, [_plot(20.0, 0.0, 0.0)])  # 40 s late, beyond max_lag_s
+    assert tracker.stats.late_dropped == 1
+    # the lone bearing never crossed another: it expired unused
     assert tracker.stats.unused_by_kind["bearing"] == 1
-    assert tracker.stats.late == 1
-    assert tracker.stats.used == 2
 
 
 def test_tracker_fuses_a_report_into_a_coasting_track() -> None:
-    tracker = NearestNeighbourTracker(FRAME)
+    tracker = Tracker(FRAME)
     batches = [(float(t), [_plot(float(t), 30.0 * t, 0.0)]) for t in range(0, 60, 10)]
     batches += [(float(t), []) for t in range(60, 240, 5)]
     lat, lon, _ = FRAME.from_enu(30.0 * 240 + 400.0, -300.0, 0.0)
@@ -169,7 +144,7 @@ def test_tracker_fuses_a_report_into_a_coasting_track() -> None:
     )
 )
 def test_tracker_covariances_stay_symmetric_positive_definite(steps: list) -> None:
-    tracker = NearestNeighbourTracker(FRAME)
+    tracker = Tracker(FRAME)
     t = 0.0
     for dt, e, n, sigma, is_report in steps:
         t += dt
@@ -179,6 +154,6 @@ def test_tracker_covariances_stay_symmetric_positive_definite(steps: list) -> No
         else:
             det = _plot(t, e, n, sigma_h_m=sigma)
         tracker.step(T0 + t, [det])
-        p = tracker._p
-        assert np.allclose(p, np.transpose(p, (0, 2, 1)), atol=1e-6 * max(1.0, np.abs(p).max()))
+        p = tracker._table.Pm
+        assert np.allclose(p, np.swapaxes(p, -1, -2), atol=1e-6 * max(1.0, np.abs(p).max()))
         assert np.all(np.linalg.eigvalsh(p) > 0.0)

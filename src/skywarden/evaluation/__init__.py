@@ -1,0 +1,1 @@
+"""Evaluation: score tracks against simulated truth (offline, never in the live loop)."""

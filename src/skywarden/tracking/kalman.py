@@ -1,0 +1,168 @@
+"""Batched EKF measurement update (Joseph form) and out-of-sequence update.
+
+State layout (sector-frame ENU, SI; see :mod:`skywarden.tracking.models`)::
+
+    x = [e_m, n_m, u_m, ve_mps, vn_mps, vu_mps, omega_rps]
+
+Arrays are batched over K rows (one per track, or per (track, detection) pair):
+``x (K, 7)``, ``P (K, 7, 7)``, ``z``, ``z_hat (K, m)``, ``H (K, m, 7)``, ``R (K, m, m)``.
+
+The update::
+
+    nu = z - z_hat                (angle components wrapped into [-180, 180) degrees)
+    S  = H P H^T + R
+    K  = P H^T S^-1
+    x' = x + K nu
+    P' = (I - K H) P (I - K H)^T + K R K^T          (Joseph form, then symmetrised)
+    log_likelihood = -(nu^T S^-1 nu + log det(2 pi S)) / 2
+
+The Joseph form keeps ``P'`` symmetric positive semi-definite under rounding, and exact
+for any gain. Every function is pure: inputs are never mutated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from skywarden.tracking.measurement import angle_diff_deg
+from skywarden.tracking.models import MotionNoise, ncv_transition, process_noise
+
+__all__ = [
+    "MeasureFn",
+    "UpdateResult",
+    "ekf_update",
+    "innovation",
+    "innovation_d2",
+    "ncv_retrodict",
+    "oosm_update",
+]
+
+FloatArray = npt.NDArray[np.float64]
+# h(x (K, 7)) -> (z_hat (K, m), H (K, m, 7)); e.g. measmodels.position3 or a partial of
+# measmodels.bearing.
+MeasureFn = Callable[[FloatArray], tuple[FloatArray, FloatArray]]
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateResult:
+    """Result of :func:`ekf_update` (or :func:`oosm_update`), batched over K rows.
+
+    Posterior ``x (K, 7)``, ``P (K, 7, 7)``; innovation ``nu (K, m)``, its covariance
+    ``S (K, m, m)`` and ``log_likelihood (K,)`` = ``log N(nu; 0, S)`` (natural log).
+    """
+
+    x: FloatArray
+    P: FloatArray
+    nu: FloatArray
+    S: FloatArray
+    log_likelihood: FloatArray
+
+
+def _symmetrise(P: FloatArray) -> FloatArray:
+    return 0.5 * (P + np.swapaxes(P, -1, -2))
+
+
+def innovation(z: FloatArray, z_hat: FloatArray, angle_mask: npt.ArrayLike) -> FloatArray:
+    """Return the innovation ``z - z_hat`` ``(K, m)``, angle components wrapped.
+
+    Components where ``angle_mask`` is set (degrees) are wrapped into ``[-180, 180)``:
+    ``z = 359``, ``z_hat = 1`` gives ``-2``.
+    """
+    mask = np.asarray(angle_mask, dtype=bool)
+    diff = np.asarray(z, dtype=np.float64) - z_hat
+    return np.where(mask, angle_diff_deg(z, z_hat), diff)
+
+
+def innovation_d2(nu: FloatArray, S: FloatArray) -> FloatArray:
+    """Squared Mahalanobis distance ``nu^T S^-1 nu`` for each row: ``(K, m), (K, m, m) -> (K,)``."""
+    d2: FloatArray = np.einsum("km,km->k", nu, np.linalg.solve(S, nu[..., None])[..., 0])
+    return d2
+
+
+def ekf_update(
+    x: FloatArray,
+    P: FloatArray,
+    z: FloatArray,
+    z_hat: FloatArray,
+    H: FloatArray,
+    R: FloatArray,
+    angle_mask: npt.ArrayLike,
+) -> UpdateResult:
+    """Batched EKF update in Joseph form (module docstring for the equations).
+
+    ``angle_mask`` is an ``(m,)`` bool array (``measmodels.ANGLE_COMPONENTS[...]``).
+    """
+    nu = innovation(z, z_hat, angle_mask)
+    Ht = np.swapaxes(H, 1, 2)
+    S = _symmetrise(H @ P @ Ht + R)
+    gain = np.swapaxes(np.linalg.solve(S, H @ P), 1, 2)  # P H^T S^-1 (S and P symmetric)
+    x_new = x + np.einsum("kim,km->ki", gain, nu)
+    ikh = np.eye(x.shape[1]) - gain @ H
+    P_new = ikh @ P @ np.swapaxes(ikh, 1, 2) + gain @ R @ np.swapaxes(gain, 1, 2)
+    d2 = innovation_d2(nu, S)
+    _sign, logdet = np.linalg.slogdet(2.0 * np.pi * S)
+    return UpdateResult(x_new, _symmetrise(P_new), nu, S, -0.5 * (d2 + logdet))
+
+
+def ncv_retrodict(
+    x_now: FloatArray, P_now: FloatArray, dt_back_s: npt.ArrayLike, noise: MotionNoise
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Retrodict with NCV (omega held): return ``x_d (K, 7)``, ``P_d``, ``P_kd (K, 7, 7)``.
+
+    ``x_d = F x_now``, ``P_d = F P_now F^T + Q``, ``P_kd = P_now F^T`` with
+    ``F = F_ncv(dt_back_s)`` and ``Q`` the backward noise (see :func:`oosm_update`).
+    """
+    k = x_now.shape[0]
+    F = ncv_transition(dt_back_s, k, hold_omega=True)
+    Q = process_noise(dt_back_s, k, noise.q_h_m2ps3, noise.q_v_m2ps3, 0.0)
+    Ft = np.swapaxes(F, 1, 2)
+    x_d = np.einsum("kij,kj->ki", F, x_now)
+    return x_d, _symmetrise(F @ P_now @ Ft + Q), P_now @ Ft
+
+
+def oosm_update(
+    x_now: FloatArray,
+    P_now: FloatArray,
+    dt_back_s: npt.ArrayLike,
+    z: FloatArray,
+    R: FloatArray,
+    measure: MeasureFn | tuple[FloatArray, FloatArray],
+    noise: MotionNoise,
+    angle_mask: npt.ArrayLike,
+) -> UpdateResult:
+    """Update the current estimate with a measurement taken ``-dt_back_s`` seconds ago.
+
+    Bar-Shalom's one-step-lag approximation "B1" for the NCV model: the track is not moved
+    back in time. With ``F = F_ncv(dt_back_s)`` (omega held, it does not enter the NCV
+    kinematics) and ``Q`` the backward NCV noise over ``|dt_back_s|``::
+
+        x_d  = F x_now                    P_d  = F P_now F^T + Q
+        P_kd = P_now F^T                  (cross-covariance of now and then)
+        nu   = z - h(x_d)                 S    = H P_d H^T + R,    H = dh/dx at x_d
+        K    = P_kd H^T S^-1
+        x'   = x_now + K nu               P'   = P_now - K S K^T
+
+    The approximation is in ``P_kd``: it ignores the correlation between the process
+    noise over the lag and the current estimate, so it is exact when ``Q = 0`` (the
+    result then equals processing the measurement in order) and slightly optimistic for
+    long lags. ``measure`` is either a callable ``h`` evaluated at the retrodicted state,
+    or ``(z_hat, H)`` already evaluated there (at ``x_d`` from :func:`ncv_retrodict`).
+    ``dt_back_s`` is negative (scalar or ``(K,)``). Returns an
+    :class:`UpdateResult` whose ``nu``, ``S`` and ``log_likelihood`` are those of the
+    late measurement against the retrodicted track.
+    """
+    x_d, P_d, P_kd = ncv_retrodict(x_now, P_now, dt_back_s, noise)
+    z_hat, H = measure(x_d) if callable(measure) else measure
+    nu = innovation(z, z_hat, angle_mask)
+    Ht = np.swapaxes(H, 1, 2)
+    S = _symmetrise(H @ P_d @ Ht + R)
+    gain = np.swapaxes(np.linalg.solve(S, H @ np.swapaxes(P_kd, 1, 2)), 1, 2)
+    x_new = x_now + np.einsum("kim,km->ki", gain, nu)
+    P_new = P_now - gain @ S @ np.swapaxes(gain, 1, 2)
+    d2 = innovation_d2(nu, S)
+    _sign, logdet = np.linalg.slogdet(2.0 * np.pi * S)
+    return UpdateResult(x_new, _symmetrise(P_new), nu, S, -0.5 * (d2 + logdet))

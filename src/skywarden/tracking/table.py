@@ -1,0 +1,110 @@
+"""The track table: every live track's state in contiguous arrays.
+
+Rows are tracks. Per-model IMM state ``xm (N, M, 7)``, ``Pm (N, M, 7, 7)`` and mode
+probabilities ``mu (N, M)``; each row has its own time ``t_s`` (a track is only
+predicted when a detection, a tick or an output needs it). Bookkeeping columns: id,
+status, cooperative identity, last detection time, the times of its most recent
+detections (for M-of-N confirmation), and when it was last written out.
+
+Not thread-safe: the table belongs to one tracker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from skywarden.core.enums import TrackStatus
+from skywarden.tracking.imm import N_MODELS
+
+__all__ = ["STATE_DIM", "TrackTable"]
+
+STATE_DIM = 7
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+
+@dataclass(slots=True)
+class TrackTable:
+    """Structure of arrays over live tracks; rows are compacted when tracks are deleted."""
+
+    hit_memory: int
+    xm: FloatArray
+    Pm: FloatArray
+    mu: FloatArray
+    t_s: FloatArray
+    last_hit_s: FloatArray
+    hit_times_s: FloatArray  # (N, hit_memory) most recent detection times, NaN-padded
+    last_written_s: FloatArray
+    ids: list[str]
+    status: list[TrackStatus]
+    identity: list[str | None]
+
+    @classmethod
+    def empty(cls, hit_memory: int) -> TrackTable:
+        """Return a table with no tracks."""
+        return cls(
+            hit_memory=hit_memory,
+            xm=np.zeros((0, N_MODELS, STATE_DIM)),
+            Pm=np.zeros((0, N_MODELS, STATE_DIM, STATE_DIM)),
+            mu=np.zeros((0, N_MODELS)),
+            t_s=np.zeros(0),
+            last_hit_s=np.zeros(0),
+            hit_times_s=np.zeros((0, hit_memory)),
+            last_written_s=np.zeros(0),
+            ids=[],
+            status=[],
+            identity=[],
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(
+        self,
+        track_id: str,
+        x: FloatArray,
+        P: FloatArray,
+        mu0: FloatArray,
+        t_s: float,
+        identity: str | None,
+    ) -> int:
+        """Append one tentative track with state ``x (7,)``, ``P (7, 7)``; return its row."""
+        self.xm = np.concatenate([self.xm, np.broadcast_to(x, (1, N_MODELS, STATE_DIM))])
+        self.Pm = np.concatenate([self.Pm, np.broadcast_to(P, (1, N_MODELS, STATE_DIM, STATE_DIM))])
+        self.mu = np.concatenate([self.mu, mu0[None, :]])
+        self.t_s = np.append(self.t_s, t_s)
+        self.last_hit_s = np.append(self.last_hit_s, t_s)
+        hits = np.full((1, self.hit_memory), np.nan)
+        hits[0, -1] = t_s
+        self.hit_times_s = np.concatenate([self.hit_times_s, hits])
+        self.last_written_s = np.append(self.last_written_s, -np.inf)
+        self.ids.append(track_id)
+        self.status.append(TrackStatus.TENTATIVE)
+        self.identity.append(identity)
+        return len(self.ids) - 1
+
+    def record_hits(self, rows: IntArray, t_s: FloatArray) -> None:
+        """Note a detection at ``t_s`` for each row (rows unique)."""
+        if rows.size == 0:
+            return
+        self.last_hit_s[rows] = np.maximum(self.last_hit_s[rows], t_s)
+        shifted = np.roll(self.hit_times_s[rows], -1, axis=1)
+        shifted[:, -1] = t_s
+        self.hit_times_s[rows] = shifted
+
+    def keep(self, keep: npt.NDArray[np.bool_]) -> None:
+        """Drop every row where ``keep`` is false."""
+        idx = np.flatnonzero(keep)
+        self.xm = self.xm[idx]
+        self.Pm = self.Pm[idx]
+        self.mu = self.mu[idx]
+        self.t_s = self.t_s[idx]
+        self.last_hit_s = self.last_hit_s[idx]
+        self.hit_times_s = self.hit_times_s[idx]
+        self.last_written_s = self.last_written_s[idx]
+        self.ids = [self.ids[i] for i in idx]
+        self.status = [self.status[i] for i in idx]
+        self.identity = [self.identity[i] for i in idx]

@@ -1,0 +1,153 @@
+"""Tests for ``skywarden.tracking.kalman``: Joseph EKF update and out-of-sequence update."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import multivariate_normal
+
+from skywarden.tracking.kalman import (
+    ekf_update,
+    innovation,
+    innovation_d2,
+    ncv_retrodict,
+    oosm_update,
+)
+from skywarden.tracking.measmodels import ANGLE_COMPONENTS, bearing, position3
+from skywarden.tracking.models import MotionNoise, ncv_predict
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def random_spd(rng: np.random.Generator, k: int, d: int, scale: float = 1.0) -> FloatArray:
+    a = rng.normal(0.0, scale, (k, d, d))
+    return a @ a.transpose(0, 2, 1) + 0.05 * scale**2 * np.eye(d)
+
+
+def test_kalman_ekf_update_matches_reference() -> None:
+    rng = np.random.default_rng(20)
+    k, m = 5, 3
+    x = rng.normal(0, 100, (k, 7))
+    P = random_spd(rng, k, 7, 10.0)
+    H = rng.normal(size=(k, m, 7))
+    R = random_spd(rng, k, m, 3.0)
+    z_hat = rng.normal(0, 100, (k, m))
+    z = z_hat + rng.normal(0, 5, (k, m))
+    res = ekf_update(x, P, z, z_hat, H, R, [False] * m)
+    for i in range(k):
+        nu = z[i] - z_hat[i]
+        S = H[i] @ P[i] @ H[i].T + R[i]
+        K = P[i] @ H[i].T @ np.linalg.inv(S)
+        np.testing.assert_allclose(res.x[i], x[i] + K @ nu, rtol=1e-9)
+        np.testing.assert_allclose(res.P[i], (np.eye(7) - K @ H[i]) @ P[i], rtol=1e-7, atol=1e-7)
+        np.testing.assert_allclose(res.S[i], S, rtol=1e-12)
+        logpdf = multivariate_normal(mean=np.zeros(m), cov=S).logpdf(nu)
+        assert np.isclose(res.log_likelihood[i], logpdf, rtol=1e-10)
+        assert np.isclose(innovation_d2(res.nu, res.S)[i], nu @ np.linalg.solve(S, nu))
+
+
+def test_kalman_innovation_wraps_angles() -> None:
+    nu = innovation(np.array([[359.0, 10.0]]), np.array([[1.0, 12.0]]), [True, False])
+    np.testing.assert_allclose(nu, [[-2.0, -2.0]])
+    nu = innovation(np.array([[1.0]]), np.array([[359.0]]), [True])
+    np.testing.assert_allclose(nu, [[2.0]])
+
+
+def test_kalman_ekf_update_bearing_across_north_moves_track_west() -> None:
+    # track due north of the sensor (az 0.5 deg); a bearing of 359.5 pulls it west.
+    x = np.array([[87.0, 10_000.0, 500.0, 0.0, 30.0, 0.0, 0.0]])
+    P = np.diag([500.0**2, 500.0**2, 100.0**2, 10.0, 10.0, 1.0, 1e-4])[None]
+    sensor = np.zeros((1, 3))
+    z_hat, H = bearing(x, sensor, np.eye(3), with_elevation=False)
+    res = ekf_update(
+        x, P, np.array([[359.5]]), z_hat, H, np.array([[[1.0]]]), ANGLE_COMPONENTS["bearing_az"]
+    )
+    assert res.nu[0, 0] < 0.0 and abs(res.nu[0, 0]) < 2.0
+    assert res.x[0, 0] < 0.0  # now slightly west of north
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 3), st.floats(1e-3, 1e4))
+def test_kalman_joseph_update_keeps_p_symmetric_positive_definite(
+    seed: int, m: int, scale: float
+) -> None:
+    rng = np.random.default_rng(seed)
+    P = random_spd(rng, 2, 7, scale)
+    R = random_spd(rng, 2, m, rng.uniform(1e-3, 10.0))
+    H = rng.normal(size=(2, m, 7))
+    x = rng.normal(size=(2, 7))
+    z = rng.normal(size=(2, m))
+    res = ekf_update(x, P, z, np.zeros((2, m)), H, R, [False] * m)
+    np.testing.assert_array_equal(res.P, res.P.transpose(0, 2, 1))
+    eig = np.linalg.eigvalsh(res.P)
+    assert np.all(eig > 0.0)
+    # the update never adds uncertainty
+    assert np.all(np.trace(res.P, axis1=1, axis2=2) <= np.trace(P, axis1=1, axis2=2) * 1.0001)
+
+
+def test_kalman_update_does_not_mutate_inputs() -> None:
+    rng = np.random.default_rng(21)
+    x, P = rng.normal(size=(2, 7)), random_spd(rng, 2, 7)
+    z, z_hat = np.array([[359.0], [3.0]]), np.array([[1.0], [2.0]])
+    H, R = rng.normal(size=(2, 1, 7)), np.ones((2, 1, 1))
+    args = (x, P, z, z_hat, H, R)
+    copies = [a.copy() for a in args]
+    ekf_update(*args, [True])
+    oosm_update(x, P, -2.0, np.zeros((2, 3)), np.tile(np.eye(3), (2, 1, 1)), position3,
+                MotionNoise(), [False] * 3)  # fmt: skip
+    for before, after in zip(copies, args, strict=True):
+        np.testing.assert_array_equal(before, after)
+
+
+def _in_order_and_late(
+    noise: MotionNoise,
+) -> tuple[tuple[FloatArray, FloatArray], tuple[FloatArray, FloatArray]]:
+    """Track from t=0; z_d at t=3 (late), z_1 at t=5. Return (in-order, OOSM) estimates."""
+    rng = np.random.default_rng(22)
+    k = 3
+    x0 = np.column_stack([rng.normal(0, 1e3, (k, 3)), rng.normal(0, 30, (k, 3)), np.zeros(k)])
+    P0 = random_spd(rng, k, 7, 20.0)
+    P0[:, 6, :] = P0[:, :, 6] = 0.0
+    P0[:, 6, 6] = 1e-4
+    R = np.tile(np.diag([25.0, 25.0, 100.0]), (k, 1, 1))
+    z_d = x0[:, :3] + 3.0 * x0[:, 3:6] + rng.normal(0, 5, (k, 3))
+    z_1 = x0[:, :3] + 5.0 * x0[:, 3:6] + rng.normal(0, 5, (k, 3))
+    mask = ANGLE_COMPONENTS["position3"]
+    q = (noise.q_h_m2ps3, noise.q_v_m2ps3)
+
+    x, P = ncv_predict(x0, P0, 3.0, *q, 0.0)
+    u = ekf_update(x, P, z_d, *position3(x), R, mask)
+    x, P = ncv_predict(u.x, u.P, 2.0, *q, 0.0)
+    u = ekf_update(x, P, z_1, *position3(x), R, mask)
+    in_order = (u.x, u.P)
+
+    x, P = ncv_predict(x0, P0, 5.0, *q, 0.0)
+    u = ekf_update(x, P, z_1, *position3(x), R, mask)
+    late = oosm_update(u.x, u.P, -2.0, z_d, R, position3, noise, mask)
+    return in_order, (late.x, late.P)
+
+
+def test_kalman_oosm_equals_in_order_without_process_noise() -> None:
+    (x_ref, P_ref), (x, P) = _in_order_and_late(MotionNoise(0.0, 0.0, 0.0))
+    np.testing.assert_allclose(x[:, :6], x_ref[:, :6], rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(P[:, :6, :6], P_ref[:, :6, :6], rtol=1e-7, atol=1e-8)
+
+
+def test_kalman_oosm_close_to_in_order_with_process_noise() -> None:
+    (x_ref, _P_ref), (x, P) = _in_order_and_late(MotionNoise(1.0, 0.1, 0.0))
+    np.testing.assert_allclose(x[:, :3], x_ref[:, :3], atol=2.0)
+    assert np.all(np.linalg.eigvalsh(P[:, :6, :6]) > 0.0)
+
+
+def test_kalman_oosm_accepts_precomputed_measurement() -> None:
+    rng = np.random.default_rng(23)
+    x, P = rng.normal(0, 100, (2, 7)), random_spd(rng, 2, 7, 5.0)
+    z, R = rng.normal(0, 100, (2, 3)), np.tile(np.eye(3) * 4.0, (2, 1, 1))
+    noise, mask = MotionNoise(), ANGLE_COMPONENTS["position3"]
+    x_d, _P_d, _P_kd = ncv_retrodict(x, P, -1.5, noise)
+    a = oosm_update(x, P, -1.5, z, R, position3, noise, mask)
+    b = oosm_update(x, P, -1.5, z, R, position3(x_d), noise, mask)
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.P, b.P)
