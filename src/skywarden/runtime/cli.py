@@ -30,11 +30,13 @@ from skywarden.sim.plot import plot_scenario
 from skywarden.sim.run import simulate as simulate_scenario
 from skywarden.sim.run import write_outputs
 from skywarden.sim.scenarios import builtin_scenario_names, load_scenario, resolve
+from skywarden.sim.sensors import sensor_params
 from skywarden.sources.base import MemorySource, Source
 from skywarden.sources.jsonl import JsonlDetectionSource
 from skywarden.sources.yamlfile import YamlDetectionSource
+from skywarden.tracking.tracker import TrackerConfig
 
-__all__ = ["app", "builtin_scenarios", "main", "open_source"]
+__all__ = ["app", "builtin_scenarios", "main", "open_input", "open_source"]
 
 app = typer.Typer(
     help="SkyWarden: airspace early warning against drone and balloon incursions.",
@@ -75,23 +77,32 @@ def _is_simulation(path: Path) -> bool:
     return path.suffix in (".yaml", ".yml") and "\ntargets:" in path.read_text(encoding="utf-8")
 
 
-def open_source(name_or_path: str, sim_out: Path | None = None) -> Source:
-    """Resolve a built-in name or a file to a detection source.
+def open_input(name_or_path: str, sim_out: Path | None = None) -> tuple[Source, dict[str, float]]:
+    """Resolve a built-in name or a file to a detection source and its sensors' revisits.
 
     A simulator scenario is simulated first (its files are written to ``sim_out`` when
-    given) and its detections are played in arrival order.
+    given) and its detections are played in arrival order; its sensors' revisit periods
+    go to the tracker (as a deployment's sensor registry would). Other inputs carry no
+    registry and the tracker uses its defaults per detection kind.
     """
     path = _resolve_input(name_or_path)
     if _is_simulation(path):
-        result = simulate_scenario(resolve(load_scenario(path)))
+        resolved = resolve(load_scenario(path))
+        result = simulate_scenario(resolved)
         if sim_out is not None:
             write_outputs(result, sim_out)
-        return MemorySource(result.synth.detections)
+        revisits = {s.sensor_id: sensor_params(s).revisit_s for s in resolved.sensors}
+        return MemorySource(result.synth.detections), revisits
     if path.suffix in (".yaml", ".yml"):
-        return YamlDetectionSource(path)
+        return YamlDetectionSource(path), {}
     if path.suffix == ".jsonl":
-        return JsonlDetectionSource(path)
+        return JsonlDetectionSource(path), {}
     raise typer.BadParameter(f"{path}: expected a .jsonl detection file or a .yaml scenario")
+
+
+def open_source(name_or_path: str, sim_out: Path | None = None) -> Source:
+    """Resolve a built-in name or a file to a detection source (see :func:`open_input`)."""
+    return open_input(name_or_path, sim_out)[0]
 
 
 def _print_entry(console: Console, entry: TimelineEntry) -> None:
@@ -133,7 +144,7 @@ def run(
     """Run detections through tracking, assessment and alerting; write tracks and alerts."""
     console = Console()
     try:
-        source = open_source(scenario, sim_out=out)
+        source, revisits = open_input(scenario, sim_out=out)
         geo = load_geography(geography)
     except SkyWardenError as exc:
         console.print(f"[red]error:[/red] {exc}")
@@ -144,7 +155,7 @@ def run(
         if not quiet:
             _print_entry(console, entry)
 
-    with Pipeline(geo, out, on_entry=on_entry) as pipeline:
+    with Pipeline(geo, out, TrackerConfig(revisit_s=revisits), on_entry=on_entry) as pipeline:
         summary = pipeline.run(source)
     (out / "summary.json").write_text(
         json.dumps(

@@ -38,6 +38,9 @@ class TrackTable:
     last_hit_s: FloatArray
     hit_times_s: FloatArray  # (N, hit_memory) most recent detection times, NaN-padded
     last_written_s: FloatArray
+    nis_sum: FloatArray  # sum over updates of the normalised innovation (d2 per dof)
+    nis_n: FloatArray  # number of those updates
+    revisit_s: FloatArray  # revisit of the sensor that started the track (M-of-N timing)
     ids: list[str]
     status: list[TrackStatus]
     identity: list[str | None]
@@ -54,6 +57,9 @@ class TrackTable:
             last_hit_s=np.zeros(0),
             hit_times_s=np.zeros((0, hit_memory)),
             last_written_s=np.zeros(0),
+            nis_sum=np.zeros(0),
+            nis_n=np.zeros(0),
+            revisit_s=np.zeros(0),
             ids=[],
             status=[],
             identity=[],
@@ -70,6 +76,7 @@ class TrackTable:
         mu0: FloatArray,
         t_s: float,
         identity: str | None,
+        revisit_s: float,
     ) -> int:
         """Append one tentative track with state ``x (7,)``, ``P (7, 7)``; return its row."""
         self.xm = np.concatenate([self.xm, np.broadcast_to(x, (1, N_MODELS, STATE_DIM))])
@@ -81,6 +88,9 @@ class TrackTable:
         hits[0, -1] = t_s
         self.hit_times_s = np.concatenate([self.hit_times_s, hits])
         self.last_written_s = np.append(self.last_written_s, -np.inf)
+        self.nis_sum = np.append(self.nis_sum, 0.0)
+        self.nis_n = np.append(self.nis_n, 0.0)
+        self.revisit_s = np.append(self.revisit_s, revisit_s)
         self.ids.append(track_id)
         self.status.append(TrackStatus.TENTATIVE)
         self.identity.append(identity)
@@ -95,6 +105,11 @@ class TrackTable:
         shifted[:, -1] = t_s
         self.hit_times_s[rows] = shifted
 
+    def record_nis(self, rows: IntArray, nis_per_dof: FloatArray) -> None:
+        """Add each update's normalised innovation squared per degree of freedom."""
+        np.add.at(self.nis_sum, rows, nis_per_dof)
+        np.add.at(self.nis_n, rows, 1.0)
+
     def keep(self, keep: npt.NDArray[np.bool_]) -> None:
         """Drop every row where ``keep`` is false."""
         idx = np.flatnonzero(keep)
@@ -105,6 +120,9 @@ class TrackTable:
         self.last_hit_s = self.last_hit_s[idx]
         self.hit_times_s = self.hit_times_s[idx]
         self.last_written_s = self.last_written_s[idx]
+        self.nis_sum = self.nis_sum[idx]
+        self.nis_n = self.nis_n[idx]
+        self.revisit_s = self.revisit_s[idx]
         self.ids = [self.ids[i] for i in idx]
         self.status = [self.status[i] for i in idx]
         self.identity = [self.identity[i] for i in idx]

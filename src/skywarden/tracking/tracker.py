@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,8 +80,17 @@ REPORT_SIGMA_M = 1000.0
 # Cooperative position reports are GNSS positions: metres horizontally, tens vertically.
 ADSB_SIGMA_H_M, ADSB_SIGMA_V_M = 30.0, 30.0
 REMOTE_ID_SIGMA_H_M, REMOTE_ID_SIGMA_V_M = 10.0, 15.0
-# A new track knows nothing of its velocity: 60 m/s (one sigma) covers a Shahed's dash.
-INIT_SIGMA_V_MPS = 60.0
+# A new track knows nothing of its velocity: 30 m/s (one sigma) puts a Shahed's 50 m/s
+# dash inside the 99.9 % gate while keeping a fresh track's gate small in clutter.
+INIT_SIGMA_V_MPS = 30.0
+# Confirmation also asks the detections to fit the track: the mean normalised innovation
+# squared per degree of freedom is 1 for a true target and about 3.3-3.6 for clutter
+# falling anywhere in a 99.9 % gate; 1.5 keeps 5 drone-radar clutter hits in 90 minutes of
+# lt-2025-07-28-defended from confirming (2.0 let 13 through) and delays a true target by
+# at most a scan or two.
+MAX_CONFIRM_NIS_PER_DOF = 1.5
+# Sensors revisiting at least this often confirm with ``confirm_hits_fast`` detections.
+FAST_REVISIT_S = 2.0
 # No height from a 2-D report or a bearing fix without elevation: a low flyer, +/- 1 km.
 INIT_U_M, INIT_SIGMA_U_M = 300.0, 1000.0
 # KD-tree radius of a detection: this many sigmas of detection and track together.
@@ -101,9 +110,19 @@ class TrackerConfig:
 
     imm: ImmConfig = field(default_factory=ImmConfig)
     gate_p: float = 0.999  # chi-square gate probability
-    confirm_hits: int = 3  # M of the M-of-N rule...
-    confirm_window_s: float = 40.0  # ...within this time (four long-range radar scans)
-    tentative_timeout_s: float = 25.0  # a tentative track not fed this long is noise
+    confirm_hits: int = 3  # M of the M-of-N rule for sensors revisiting slower than 2 s...
+    confirm_hits_fast: int = 5  # ...and for 1-s sensors, where clutter has more chances
+    tentative_misses: float = 2.5  # a tentative track missing this many revisits is noise
+    revisit_s: Mapping[str, float] = field(default_factory=dict)  # by sensor id
+    default_revisit_s: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "plot": 10.0,  # long-range radar rotation, the slowest common radar (brief 3.1)
+            "adsb": 5.0,  # ADS-B positions come every 0.5-5 s
+            "remote_id": 3.0,  # Remote ID broadcasts at least every second or so
+            "report": 300.0,  # people's reports of one object come minutes apart
+            "bearing": 1.0,  # acoustic, RF and camera nodes report every second
+        }
+    )
     coast_after_s: float = 20.0  # two long-range radar revisits missed
     max_coast_s: float = 600.0  # reports of a lost drone come minutes apart
     max_sigma_h_m: float = 20000.0  # beyond this the track no longer locates anything
@@ -156,7 +175,8 @@ class Tracker:
         self.config = config or TrackerConfig()
         self.stats = TrackerStats()
         self._ids = IdMinter("T")
-        self._table = TrackTable.empty(self.config.confirm_hits)
+        cfg = self.config
+        self._table = TrackTable.empty(max(cfg.confirm_hits, cfg.confirm_hits_fast))
         self._t_s: float | None = None
         self._bearings: list[tuple[_Group, int]] = []  # unassigned bearings waiting to cross
         self._touched: set[int] = (
@@ -331,6 +351,12 @@ class Tracker:
             tr_idx, det_idx, cost = tr_idx[ok], det_idx[ok], cost[ok]
         assignment = gnn_assign(len(table), n_det, tr_idx, det_idx, cost, gate / 2.0, gate / 2.0)
         pairs = assignment.pairs
+        if pairs.size:
+            d2_of = dict(
+                zip(zip(tr_idx.tolist(), det_idx.tolist(), strict=True), cost.tolist(), strict=True)
+            )
+            d2 = np.array([d2_of[(t, d)] for t, d in pairs.tolist()])
+            table.record_nis(pairs[:, 0], d2 / group.z.shape[1])
         if forced_d:
             pairs = np.concatenate([pairs, np.column_stack([forced_t, forced_d])]).astype(np.intp)
         if pairs.size:
@@ -440,9 +466,15 @@ class Tracker:
 
     # --- initiation -----------------------------------------------------------------------
 
-    def _new_row(self, x: FloatArray, P: FloatArray, t_s: float, identity: str | None) -> int:
+    def _revisit_s(self, det: Detection) -> float:
+        cfg = self.config
+        return cfg.revisit_s.get(det.sensor_id, cfg.default_revisit_s[det.kind.value])
+
+    def _new_row(
+        self, x: FloatArray, P: FloatArray, t_s: float, identity: str | None, revisit_s: float
+    ) -> int:
         self.stats.tracks_started += 1
-        return self._table.add(self._ids.mint(), x, P, self._mu0, t_s, identity)
+        return self._table.add(self._ids.mint(), x, P, self._mu0, t_s, identity, revisit_s)
 
     def _start_track(self, group: _Group, d: int) -> None:
         x = np.zeros(STATE_DIM)
@@ -455,7 +487,7 @@ class Tracker:
         if m == 2:
             x[2] = INIT_U_M
             P[2, 2] = INIT_SIGMA_U_M**2
-        self._new_row(x, P, float(group.t_s[d]), group.identity[d])
+        self._new_row(x, P, float(group.t_s[d]), group.identity[d], self._revisit_s(group.dets[d]))
 
     def _initiate_from_bearings(self, t_s: float) -> None:
         cfg = self.config
@@ -497,7 +529,8 @@ class Tracker:
                 x[2], P[2, 2] = fix.u_m, max(fix.sigma_u_m, 30.0) ** 2
             else:
                 x[2] = INIT_U_M
-            row = self._new_row(x, P, crossing.t_s, None)
+            first = waiting[int(crossing.det_indices[0])]
+            row = self._new_row(x, P, crossing.t_s, None, self._revisit_s(first[0].dets[first[1]]))
             hits = crossing.det_indices.size
             self._table.record_hits(np.array([row]), np.array([crossing.t_s]))
             if hits >= 2:
@@ -529,8 +562,14 @@ class Tracker:
         x, P = imm_combine(table.xm, table.Pm, table.mu)
         sigma_h = _sigma_h_m(P)
         silent = t_s - table.last_hit_s
-        oldest = table.hit_times_s[:, 0]
-        m_of_n = np.isfinite(oldest) & (table.last_hit_s - oldest <= cfg.confirm_window_s)
+        fast = table.revisit_s <= FAST_REVISIT_S
+        m_hits = np.where(fast, cfg.confirm_hits_fast, cfg.confirm_hits)
+        mem = table.hit_memory
+        oldest = table.hit_times_s[np.arange(n), mem - m_hits]  # the M-th most recent hit
+        window_s = (m_hits + 1) * table.revisit_s
+        m_of_n = np.isfinite(oldest) & (table.last_hit_s - oldest <= window_s)
+        fits = table.nis_sum <= MAX_CONFIRM_NIS_PER_DOF * np.maximum(table.nis_n, 1.0)
+        m_of_n &= fits
         write = np.zeros(n, dtype=bool)
         delete = np.zeros(n, dtype=bool)
         for i in range(n):
@@ -539,7 +578,7 @@ class Tracker:
             if status is TrackStatus.TENTATIVE:
                 if m_of_n[i]:
                     new = TrackStatus.CONFIRMED
-                elif silent[i] > cfg.tentative_timeout_s:
+                elif silent[i] > cfg.tentative_misses * table.revisit_s[i]:
                     new = TrackStatus.DELETED
             elif silent[i] > cfg.max_coast_s or sigma_h[i] > cfg.max_sigma_h_m:
                 new = TrackStatus.DELETED
