@@ -17,24 +17,27 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from skywarden import __version__
-from skywarden.core.errors import SkyWardenError
+from skywarden.core.errors import ConfigError, SkyWardenError
 from skywarden.core.time import t_s_to_datetime
+from skywarden.core.types import Detection
 from skywarden.geo.zones import describe, load_geography
-from skywarden.runtime.pipeline import Pipeline, RunSummary, TimelineEntry
+from skywarden.outputs.jsonl import QuarantineWriter, TrackWriter
+from skywarden.runtime.pipeline import BATCH_WINDOW_S, Pipeline, RunSummary, TimelineEntry
 from skywarden.sim.plot import plot_scenario
 from skywarden.sim.run import simulate as simulate_scenario
 from skywarden.sim.run import write_outputs
 from skywarden.sim.scenarios import builtin_scenario_names, load_scenario, resolve
 from skywarden.sim.sensors import sensor_params
-from skywarden.sources.base import MemorySource, Source
+from skywarden.sources.base import MemorySource, Reject, Source
 from skywarden.sources.jsonl import JsonlDetectionSource
 from skywarden.sources.yamlfile import YamlDetectionSource
-from skywarden.tracking.tracker import TrackerConfig
+from skywarden.tracking.tracker import Tracker, TrackerConfig
 
 __all__ = ["app", "builtin_scenarios", "main", "open_input", "open_source"]
 
@@ -147,7 +150,7 @@ def run(
         source, revisits = open_input(scenario, sim_out=out)
         geo = load_geography(geography)
     except SkyWardenError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from exc
     console.print(f"SkyWarden {__version__}: {scenario} -> {out}/ (geography {geo.name})")
 
@@ -187,7 +190,7 @@ def geo_info(
     try:
         geo = load_geography(pack)
     except SkyWardenError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from exc
     for line in describe(geo):
         console.print(line, highlight=False, markup=False)
@@ -206,7 +209,7 @@ def simulate(
         resolved = resolve(load_scenario(scenario), seed)
         geo = load_geography(resolved.geography)
     except SkyWardenError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from exc
     console.print(
         f"simulating {resolved.name} (seed {resolved.seed}): {len(resolved.targets)} targets, "
@@ -241,6 +244,59 @@ def simulate(
     if plot:
         plot_scenario(result, geo, out / "map.png")
         console.print(f"map: {out / 'map.png'}")
+
+
+@app.command()
+def track(
+    detections: Annotated[Path, typer.Argument(help="interchange-contract detections (.jsonl)")],
+    out: Annotated[Path, typer.Option(help="track updates to write (.jsonl)")] = Path(
+        "out/tracks.jsonl"
+    ),
+    config: Annotated[
+        Path | None, typer.Option(help="YAML of TrackerConfig fields, e.g. revisit_s by sensor")
+    ] = None,
+    geography: Annotated[str, typer.Option(help="geography pack (for the ENU frame)")] = "lt",
+) -> None:
+    """Track only: detections in, track updates out (the interchange contract both ways)."""
+    console = Console()
+    try:
+        geo = load_geography(geography)
+        tracker_config = _tracker_config(config)
+    except SkyWardenError as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    source = JsonlDetectionSource(detections)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tracker = Tracker(geo.frame, tracker_config)
+    batch: list[Detection] = []
+    n_updates = 0
+    with TrackWriter(out) as writer, QuarantineWriter(out.with_suffix(".quarantine.jsonl")) as bad:
+        for item in source:
+            if isinstance(item, Reject):
+                bad.write(item)
+                continue
+            if batch and item.t_s - batch[0].t_s > BATCH_WINDOW_S:
+                n_updates += writer.write_all(tracker.step(max(d.t_s for d in batch), batch))
+                batch = []
+            batch.append(item)
+        if batch:
+            n_updates += writer.write_all(tracker.step(max(d.t_s for d in batch), batch))
+    counts = source.counts
+    console.print(
+        f"{counts.accepted} detections ({counts.rejected} rejected), {n_updates} track updates"
+        f" -> {out}; tracks started {tracker.stats.tracks_started},"
+        f" late used {tracker.stats.late_used}, late dropped {tracker.stats.late_dropped}"
+    )
+
+
+def _tracker_config(path: Path | None) -> TrackerConfig:
+    if path is None:
+        return TrackerConfig()
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return TrackerConfig(**doc)
+    except (OSError, yaml.YAMLError, TypeError) as exc:
+        raise ConfigError(f"{path}: not a tracker configuration: {exc}") from exc
 
 
 @app.command()

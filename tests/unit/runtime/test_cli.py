@@ -59,3 +59,33 @@ def test_cli_geo_info_describes_the_pack() -> None:
 def test_cli_version() -> None:
     result = runner.invoke(app, ["version"])
     assert result.output.strip() == __version__
+
+
+def test_cli_track_reads_contract_detections_and_writes_tracks(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    lines = [
+        f'{{"time":"2025-07-28T01:30:{s:02d}Z","kind":"plot","sensor_id":"r",'
+        f'"lat":{54.5 + s * 1e-4},"lon":25.5,"alt_m":300,"sigma_h_m":50,"sigma_v_m":100}}'
+        for s in range(0, 60, 5)
+    ]
+    src.write_text("\n".join([*lines, "garbage"]) + "\n")
+    cfg = tmp_path / "tracker.yaml"
+    cfg.write_text("revisit_s: {r: 5.0}\n")
+    out = tmp_path / "tracks.jsonl"
+    result = runner.invoke(app, ["track", str(src), "--out", str(out), "--config", str(cfg)])
+    assert result.exit_code == 0, result.output
+    tracks = [json.loads(x) for x in out.read_text().splitlines()]
+    assert {t["track_id"] for t in tracks} == {"T-000001"}
+    assert "confirmed" in {t["status"] for t in tracks}
+    quarantine = (tmp_path / "tracks.quarantine.jsonl").read_text().splitlines()
+    assert len(quarantine) == 1
+
+
+def test_cli_track_bad_config_is_a_clear_error(tmp_path: Path) -> None:
+    cfg = tmp_path / "tracker.yaml"
+    cfg.write_text("no_such_knob: 3\n")
+    src = tmp_path / "in.jsonl"
+    src.write_text("")
+    result = runner.invoke(app, ["track", str(src), "--config", str(cfg)])
+    assert result.exit_code == 2
+    assert "not a tracker configuration" in result.output
