@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from scipy.spatial import cKDTree
 
 from skywarden.core.enums import TrackStatus
 from skywarden.core.ids import IdMinter
@@ -91,6 +92,10 @@ INIT_SIGMA_V_MPS = 30.0
 MAX_CONFIRM_NIS_PER_DOF = 1.5
 # Sensors revisiting at least this often confirm with ``confirm_hits_fast`` detections.
 FAST_REVISIT_S = 2.0
+# Two tracks are one object when their 6-D position-velocity difference is within the
+# chi-square 90 % point of 6 degrees of freedom of their joint uncertainty.
+DUPLICATE_D2 = 10.64
+DUPLICATE_RADIUS_SIGMAS = 4.0
 # No height from a 2-D report or a bearing fix without elevation: a low flyer, +/- 1 km.
 INIT_U_M, INIT_SIGMA_U_M = 300.0, 1000.0
 # KD-tree radius of a detection: this many sigmas of detection and track together.
@@ -561,6 +566,7 @@ class Tracker:
             return []
         x, P = imm_combine(table.xm, table.Pm, table.mu)
         sigma_h = _sigma_h_m(P)
+        duplicate = _duplicates(x, P, table.status, table.hit_times_s, table.identity)
         silent = t_s - table.last_hit_s
         fast = table.revisit_s <= FAST_REVISIT_S
         m_hits = np.where(fast, cfg.confirm_hits_fast, cfg.confirm_hits)
@@ -575,7 +581,9 @@ class Tracker:
         for i in range(n):
             status = table.status[i]
             new = status
-            if status is TrackStatus.TENTATIVE:
+            if duplicate[i]:
+                new = TrackStatus.DELETED
+            elif status is TrackStatus.TENTATIVE:
                 if m_of_n[i]:
                     new = TrackStatus.CONFIRMED
                 elif silent[i] > cfg.tentative_misses * table.revisit_s[i]:
@@ -652,6 +660,51 @@ def _position_sigmas(det: Detection) -> tuple[float, float, str | None]:
         return ADSB_SIGMA_H_M, ADSB_SIGMA_V_M, f"icao24:{det.icao24}"
     assert isinstance(det, RemoteIdReport)
     return REMOTE_ID_SIGMA_H_M, REMOTE_ID_SIGMA_V_M, f"uas:{det.uas_id}"
+
+
+def _duplicates(
+    x: FloatArray,
+    P: FloatArray,
+    status: list[TrackStatus],
+    hit_times_s: FloatArray,
+    identity: list[str | None],
+) -> npt.NDArray[np.bool_]:
+    """Mark tracks that duplicate a better track of the same object.
+
+    Several sensors seeing a new object at once can each start a track before any is
+    confirmed. Two tracks whose positions and velocities agree within their joint
+    uncertainty (squared Mahalanobis distance under ``DUPLICATE_D2`` in 6-D) are one
+    object: the one that is not confirmed, or has fewer recent detections, or is younger,
+    goes. Tracks bound to different cooperative identities are never merged.
+    """
+    n = x.shape[0]
+    out = np.zeros(n, dtype=bool)
+    if n < 2:
+        return out
+    sigma = np.sqrt(np.maximum(P[:, 0, 0], P[:, 1, 1]))
+    tree = cKDTree(x[:, :2])
+    pairs = tree.query_pairs(
+        r=DUPLICATE_RADIUS_SIGMAS * float(np.percentile(sigma, 95)) + 1.0, output_type="ndarray"
+    )
+    if pairs.size == 0:
+        return out
+    a, b = pairs[:, 0], pairs[:, 1]
+    dx = x[a, :6] - x[b, :6]
+    S = P[a, :6, :6] + P[b, :6, :6]
+    d2 = np.einsum("ki,ki->k", dx, np.linalg.solve(S, dx[..., None])[..., 0])
+    hits = np.sum(np.isfinite(hit_times_s), axis=1)
+    confirmed = np.array([st is not TrackStatus.TENTATIVE for st in status])
+    for k in np.flatnonzero(d2 < DUPLICATE_D2).tolist():
+        i, j = int(a[k]), int(b[k])
+        if out[i] or out[j]:
+            continue
+        if identity[i] is not None and identity[j] is not None and identity[i] != identity[j]:
+            continue
+        # keep the confirmed one, then the one with more detections, then the older (lower row)
+        key_i = (confirmed[i], hits[i], -i)
+        key_j = (confirmed[j], hits[j], -j)
+        out[j if key_i >= key_j else i] = True
+    return out
 
 
 def _cap_omega(Pm: FloatArray) -> FloatArray:
