@@ -163,7 +163,14 @@ BENCH_DIR = Path(__file__).resolve().parent
 SCENARIO_DIR = BENCH_DIR / "scenarios"
 WORKER = BENCH_DIR / "_stonesoup_worker.py"
 DEFAULT_VENV = ".venv-stonesoup"
-ALL_SCENARIOS = ("radar-10", "radar-100", "radar-500", "radar-1000", "crossing")
+ALL_SCENARIOS = (
+    "radar-10",
+    "radar-100",
+    "radar-500",
+    "radar-1000",
+    "crossing",
+    "lt-2025-07-28-defended",
+)
 QUICK_SCENARIOS = ("radar-10", "radar-100", "crossing")
 
 RADAR_ONLY_CUTOFF_M = 100.0  # plots alone: radar-class accuracy
