@@ -117,6 +117,7 @@ from __future__ import annotations
 
 import argparse
 import array
+import hashlib
 import json
 import math
 import subprocess
@@ -125,6 +126,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -163,6 +165,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 SCENARIO_DIR = BENCH_DIR / "scenarios"
 WORKER = BENCH_DIR / "_stonesoup_worker.py"
 DEFAULT_VENV = ".venv-stonesoup"
+DEFAULT_CACHE = "out/stonesoup-cache"  # out/ is git-ignored
 ALL_SCENARIOS = (
     "radar-10",
     "radar-100",
@@ -225,6 +228,26 @@ class Row:
     det_per_s: float
     peak_mb: float
     speed_ratio: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How to run the Stone Soup side and score (from the command line)."""
+
+    python: Path | None  # Stone Soup venv's interpreter; None: SkyWarden alone
+    cutoff_m: float | None  # GOSPA and association cut-off; None: by the scenario's kinds
+    timestamps: str  # "step" or "own"
+    per_sensor: bool  # one Stone Soup update per sensor within a step
+    cache: Path | None  # folder of reusable Stone Soup runs; None: always run
+
+
+@dataclass(frozen=True, slots=True)
+class StoneSoupRun:
+    """Stone Soup's run of one scenario, and when it was made if it came from the cache."""
+
+    run: Run
+    versions: dict[str, str]
+    cached_at: str | None
 
 
 def scenario_path(name: str) -> Path | str:
@@ -360,16 +383,54 @@ def stonesoup_tuning(
     }
 
 
+def stonesoup_versions(python: Path) -> str:
+    """Versions of Stone Soup, numpy and scipy in its venv (without importing them)."""
+    code = (
+        "import importlib.metadata as m, sys;"
+        "print(sys.version.split()[0], *(m.version(p) for p in ('stonesoup', 'numpy', 'scipy')))"
+    )
+    done = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
 def run_stonesoup(
-    python: Path, frame: SiteFrame, steps: Sequence[Step], work: Path, tuning: dict[str, object]
-) -> tuple[Run, dict[str, str]]:
-    """Run Stone Soup's tracker in its venv on the plots of the same steps."""
+    python: Path,
+    frame: SiteFrame,
+    steps: Sequence[Step],
+    work: Path,
+    tuning: dict[str, object],
+    cache: Path | None,
+) -> StoneSoupRun:
+    """Run Stone Soup's tracker in its venv on the plots of the same steps.
+
+    With ``cache``, a run whose input (steps, tuning, worker code, Stone Soup's venv
+    versions) was seen before is read back instead of run again: Stone Soup's side does
+    not change when SkyWarden's does, and the 1,000-target case takes it the better part
+    of an hour. Its timings are then those of the original run.
+    """
     steps_path, tuning_path, out_path = work / "steps.jsonl", work / "tuning.json", work / "ss.json"
     write_stonesoup_steps(frame, steps, steps_path)
-    tuning_path.write_text(json.dumps(tuning), encoding="utf-8")
-    cmd = [str(python), str(WORKER), "track", str(steps_path), str(tuning_path), str(out_path)]
-    subprocess.run(cmd, check=True)
-    doc = json.loads(out_path.read_text(encoding="utf-8"))
+    tuning_text = json.dumps(tuning, sort_keys=True)
+    tuning_path.write_text(tuning_text, encoding="utf-8")
+    cache_file = None
+    if cache is not None:
+        key = hashlib.sha256()
+        for part in (steps_path.read_bytes(), tuning_text.encode(), WORKER.read_bytes()):
+            key.update(hashlib.sha256(part).digest())
+        key.update(stonesoup_versions(python).encode())
+        cache_file = cache / f"{key.hexdigest()[:24]}.json"
+    cached_at = None
+    if cache_file is not None and cache_file.is_file():
+        doc = json.loads(cache_file.read_text(encoding="utf-8"))
+        cached_at = str(doc["run_at"])
+    else:
+        cmd = [str(python), str(WORKER), "track", str(steps_path), str(tuning_path), str(out_path)]
+        subprocess.run(cmd, check=True)
+        doc = json.loads(out_path.read_text(encoding="utf-8"))
+        if cache_file is not None:
+            doc["run_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            cache_file.write_text(json.dumps(doc), encoding="utf-8")
     histories = []
     for tr in doc["tracks"]:
         t = np.asarray(tr["t_s"], dtype=np.float64)
@@ -378,7 +439,7 @@ def run_stonesoup(
         state = np.asarray(tr["state"], dtype=np.float64)[order]
         histories.append(TrackHistory(tr["id"], t[order], state, float(tr["start_t_s"]), end))
     run = Run(histories, float(doc["wall_s"]), float(doc["peak_rss_mb"]), doc["n_detections"])
-    return run, doc["versions"]
+    return StoneSoupRun(run, doc["versions"], cached_at)
 
 
 def stonesoup_gospa(
@@ -410,13 +471,7 @@ def progress(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def bench_scenario(
-    name: str,
-    python: Path | None,
-    cutoff_override: float | None,
-    timestamps: str,
-    per_sensor: bool,
-) -> tuple[list[Row], dict[str, str]]:
+def bench_scenario(name: str, opts: Options) -> tuple[list[Row], StoneSoupRun | None]:
     """Simulate one scenario, run both trackers, score them; return its table rows."""
     t0 = time.perf_counter()
     resolved = resolve(load_scenario(scenario_path(name)))
@@ -425,7 +480,7 @@ def bench_scenario(
     steps = pipeline_steps(sim.synth.detections)
     kinds = {d.kind for d in sim.synth.detections}
     plots_only = kinds <= {DetectionKind.PLOT}
-    cutoff_m = cutoff_override or (RADAR_ONLY_CUTOFF_M if plots_only else MIXED_CUTOFF_M)
+    cutoff_m = opts.cutoff_m or (RADAR_ONLY_CUTOFF_M if plots_only else MIXED_CUTOFF_M)
     n_targets = len(resolved.targets)
     progress(
         f"{name}: {n_targets} targets, {len(sim.synth.detections)} detections,"
@@ -440,14 +495,17 @@ def bench_scenario(
     revisits = sensor_revisits_s(resolved)
     runs["SkyWarden"] = run_skywarden(frame, steps, revisits)
     progress(f"{name}: SkyWarden {runs['SkyWarden'].wall_s:.1f} s")
-    versions: dict[str, str] = {}
+    ss: StoneSoupRun | None = None
+    python = opts.python
     with tempfile.TemporaryDirectory(prefix="sw-vs-ss-") as tmp:
         work = Path(tmp)
         if python is not None:
             progress(f"{name}: Stone Soup ...")
-            tuning = stonesoup_tuning(steps, revisits, timestamps, per_sensor)
-            runs["Stone Soup"], versions = run_stonesoup(python, frame, steps, work, tuning)
-            progress(f"{name}: Stone Soup {runs['Stone Soup'].wall_s:.1f} s")
+            tuning = stonesoup_tuning(steps, revisits, opts.timestamps, opts.per_sensor)
+            ss = run_stonesoup(python, frame, steps, work, tuning, opts.cache)
+            runs["Stone Soup"] = ss.run
+            reused = f" (from the cache, run {ss.cached_at})" if ss.cached_at else ""
+            progress(f"{name}: Stone Soup {ss.run.wall_s:.1f} s{reused}")
         tables_g = {k: sample_tracks(r.histories, truth_g.t_s) for k, r in runs.items()}
         ours = {k: gospa_over_time(truth_g, t, cutoff_m).mean() for k, t in tables_g.items()}
         gospa = ours
@@ -483,7 +541,7 @@ def bench_scenario(
                 speed_ratio=r.wall_s / sw_wall if is_ss and sw_wall > 0 else None,
             )
         )
-    return rows, versions
+    return rows, ss
 
 
 def format_table(rows: Sequence[Row]) -> str:
@@ -525,6 +583,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="sensor",
         help="one Stone Soup update per sensor within a step (default) or one per step",
     )
+    parser.add_argument(
+        "--stonesoup-cache",
+        type=Path,
+        default=Path(DEFAULT_CACHE),
+        help=f"reuse Stone Soup runs on identical input from this folder (default {DEFAULT_CACHE})",
+    )
+    parser.add_argument("--fresh", action="store_true", help="run Stone Soup even if cached")
     args = parser.parse_args(argv)
     names = args.scenarios or list(QUICK_SCENARIOS if args.quick else ALL_SCENARIOS)
     python = stonesoup_python(args.stonesoup_venv)
@@ -534,14 +599,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  python3 -m venv {DEFAULT_VENV} && {DEFAULT_VENV}/bin/pip install"
             " -r bench/requirements-stonesoup.txt\n"
         )
+    opts = Options(
+        python=python,
+        cutoff_m=args.cutoff_m,
+        timestamps=args.stonesoup_timestamps,
+        per_sensor=args.stonesoup_steps == "sensor",
+        cache=None if args.fresh else args.stonesoup_cache,
+    )
     rows: list[Row] = []
     versions: dict[str, str] = {}
+    reused: list[str] = []
     for name in names:
-        scenario_rows, v = bench_scenario(
-            name, python, args.cutoff_m, args.stonesoup_timestamps, args.stonesoup_steps == "sensor"
-        )
+        scenario_rows, ss = bench_scenario(name, opts)
         rows += scenario_rows
-        versions = v or versions
+        if ss is not None:
+            versions = ss.versions
+            if ss.cached_at:
+                reused.append(f"{name} (run {ss.cached_at})")
     print(format_table(rows))
     print()
     gospa_by = "Stone Soup's GOSPAMetric" if python else "skywarden.evaluation.metrics"
@@ -558,6 +632,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f" {per}, detections stamped with the"
             f" {args.stonesoup_timestamps} time{cache}."
         )
+        if reused:
+            print(
+                f"Stone Soup rows reused from {args.stonesoup_cache} (--fresh reruns):"
+                f" {', '.join(reused)}; their timings are those runs'."
+            )
     print(
         f"SkyWarden: {Tracker.__module__}.{Tracker.__name__}, numpy {np.__version__},"
         f" Python {sys.version.split()[0]}."

@@ -61,6 +61,7 @@ from skywarden.tracking.gating import candidate_pairs, candidate_pairs_bearing, 
 from skywarden.tracking.imm import ImmConfig, imm_combine, imm_predict, imm_update
 from skywarden.tracking.initiation import find_crossings
 from skywarden.tracking.kalman import innovation, innovation_d2, ncv_retrodict, oosm_update
+from skywarden.tracking.lifecycle import next_status
 from skywarden.tracking.measmodels import (
     ANGLE_COMPONENTS,
     bearing,
@@ -580,20 +581,14 @@ class Tracker:
         delete = np.zeros(n, dtype=bool)
         for i in range(n):
             status = table.status[i]
-            new = status
-            if duplicate[i]:
-                new = TrackStatus.DELETED
-            elif status is TrackStatus.TENTATIVE:
-                if m_of_n[i]:
-                    new = TrackStatus.CONFIRMED
-                elif silent[i] > cfg.tentative_misses * table.revisit_s[i]:
-                    new = TrackStatus.DELETED
-            elif silent[i] > cfg.max_coast_s or sigma_h[i] > cfg.max_sigma_h_m:
-                new = TrackStatus.DELETED
-            elif silent[i] > cfg.coast_after_s:
-                new = TrackStatus.COASTING
-            else:
-                new = TrackStatus.CONFIRMED
+            new = next_status(
+                status,
+                duplicate=bool(duplicate[i]),
+                confirmable=bool(m_of_n[i]),
+                tentative_expired=bool(silent[i] > cfg.tentative_misses * table.revisit_s[i]),
+                lost=bool(silent[i] > cfg.max_coast_s or sigma_h[i] > cfg.max_sigma_h_m),
+                stale=bool(silent[i] > cfg.coast_after_s),
+            )
             fed = i in touched or table.last_hit_s[i] > table.last_written_s[i]
             due = (
                 new is TrackStatus.COASTING and t_s - table.last_written_s[i] >= cfg.coast_report_s
