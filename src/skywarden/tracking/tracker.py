@@ -597,7 +597,7 @@ class Tracker:
             table.status[i] = new
             delete[i] = new is TrackStatus.DELETED
         # a tentative track that dies unconfirmed was never news: no deleted line for it
-        silent_death = delete & np.array([not np.isfinite(w) for w in table.last_written_s])
+        silent_death = delete & ~np.isfinite(table.last_written_s)
         write &= ~silent_death
         idx = np.flatnonzero(write)
         updates = self._to_updates(t_s, idx, x, P, sigma_h)
