@@ -20,7 +20,7 @@ from skywarden.geo.zones import load_geography
 from skywarden.runtime.pipeline import BATCH_WINDOW_S
 from skywarden.sim.run import simulate
 from skywarden.sim.scenarios import load_scenario, resolve
-from skywarden.sim.sensors import sensor_params
+from skywarden.sim.registry import clutter_densities, revisit_periods
 from skywarden.tracking.tracker import Tracker, TrackerConfig
 
 FOLLOW_M = 1000.0
@@ -30,8 +30,12 @@ def main() -> None:
     resolved = resolve(load_scenario("lt-2025-07-28-defended"))
     result = simulate(resolved)
     geo = load_geography(resolved.geography)
-    revisits = {s.sensor_id: sensor_params(s).revisit_s for s in resolved.sensors}
-    tracker = Tracker(geo.frame, TrackerConfig(revisit_s=revisits))
+    tracker = Tracker(
+        geo.frame,
+        TrackerConfig(
+            revisit_s=revisit_periods(resolved), clutter_density=clutter_densities(resolved)
+        ),
+    )
     updates: list[TrackUpdate] = []
     batch: list = []
     for det in result.synth.detections:

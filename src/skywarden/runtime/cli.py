@@ -30,10 +30,10 @@ from skywarden.geo.zones import describe, load_geography
 from skywarden.outputs.jsonl import QuarantineWriter, TrackWriter
 from skywarden.runtime.pipeline import BATCH_WINDOW_S, Pipeline, RunSummary, TimelineEntry
 from skywarden.sim.plot import plot_scenario
+from skywarden.sim.registry import clutter_densities, revisit_periods
 from skywarden.sim.run import simulate as simulate_scenario
 from skywarden.sim.run import write_outputs
 from skywarden.sim.scenarios import builtin_scenario_names, load_scenario, resolve
-from skywarden.sim.sensors import sensor_params
 from skywarden.sources.base import MemorySource, Reject, Source
 from skywarden.sources.jsonl import JsonlDetectionSource
 from skywarden.sources.yamlfile import YamlDetectionSource
@@ -80,13 +80,13 @@ def _is_simulation(path: Path) -> bool:
     return path.suffix in (".yaml", ".yml") and "\ntargets:" in path.read_text(encoding="utf-8")
 
 
-def open_input(name_or_path: str, sim_out: Path | None = None) -> tuple[Source, dict[str, float]]:
-    """Resolve a built-in name or a file to a detection source and its sensors' revisits.
+def open_input(name_or_path: str, sim_out: Path | None = None) -> tuple[Source, TrackerConfig]:
+    """Resolve a built-in name or a file to a detection source and a tracker configuration.
 
     A simulator scenario is simulated first (its files are written to ``sim_out`` when
     given) and its detections are played in arrival order; its sensors' revisit periods
-    go to the tracker (as a deployment's sensor registry would). Other inputs carry no
-    registry and the tracker uses its defaults per detection kind.
+    and clutter densities go to the tracker (as a deployment's sensor registry would).
+    Other inputs carry no registry and the tracker uses its defaults per detection kind.
     """
     path = _resolve_input(name_or_path)
     if _is_simulation(path):
@@ -94,12 +94,14 @@ def open_input(name_or_path: str, sim_out: Path | None = None) -> tuple[Source, 
         result = simulate_scenario(resolved)
         if sim_out is not None:
             write_outputs(result, sim_out)
-        revisits = {s.sensor_id: sensor_params(s).revisit_s for s in resolved.sensors}
-        return MemorySource(result.synth.detections), revisits
+        registry = TrackerConfig(
+            revisit_s=revisit_periods(resolved), clutter_density=clutter_densities(resolved)
+        )
+        return MemorySource(result.synth.detections), registry
     if path.suffix in (".yaml", ".yml"):
-        return YamlDetectionSource(path), {}
+        return YamlDetectionSource(path), TrackerConfig()
     if path.suffix == ".jsonl":
-        return JsonlDetectionSource(path), {}
+        return JsonlDetectionSource(path), TrackerConfig()
     raise typer.BadParameter(f"{path}: expected a .jsonl detection file or a .yaml scenario")
 
 
@@ -147,7 +149,7 @@ def run(
     """Run detections through tracking, assessment and alerting; write tracks and alerts."""
     console = Console()
     try:
-        source, revisits = open_input(scenario, sim_out=out)
+        source, tracker_config = open_input(scenario, sim_out=out)
         geo = load_geography(geography)
     except SkyWardenError as exc:
         console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
@@ -158,7 +160,7 @@ def run(
         if not quiet:
             _print_entry(console, entry)
 
-    with Pipeline(geo, out, TrackerConfig(revisit_s=revisits), on_entry=on_entry) as pipeline:
+    with Pipeline(geo, out, tracker_config, on_entry=on_entry) as pipeline:
         summary = pipeline.run(source)
     (out / "summary.json").write_text(
         json.dumps(

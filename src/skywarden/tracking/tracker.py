@@ -91,6 +91,8 @@ INIT_SIGMA_V_MPS = 30.0
 # lt-2025-07-28-defended from confirming (2.0 let 13 through) and delays a true target by
 # at most a scan or two.
 MAX_CONFIRM_NIS_PER_DOF = 1.5
+# Detection probability assumed in the association's likelihood ratio.
+PD_ASSUMED = 0.9
 # Sensors revisiting at least this often confirm with ``confirm_hits_fast`` detections.
 FAST_REVISIT_S = 2.0
 # Two tracks are one object when their 6-D position-velocity difference is within the
@@ -120,6 +122,20 @@ class TrackerConfig:
     confirm_hits_fast: int = 5  # ...and for 1-s sensors, where clutter has more chances
     tentative_misses: float = 2.5  # a tentative track missing this many revisits is noise
     revisit_s: Mapping[str, float] = field(default_factory=dict)  # by sensor id
+    # False detections per unit of measurement space (per m³, m², degree or degree²) by
+    # sensor id, from the sensor registry; association takes a pair only when the track
+    # explains the detection better than such clutter. The defaults are sparse (a
+    # long-range radar's few false plots over its whole coverage), so without a registry
+    # only hopelessly vague tracks are kept from taking detections.
+    clutter_density: Mapping[str, float] = field(default_factory=dict)
+    default_clutter_density: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "position3": 1e-14,
+            "position2": 1e-10,
+            "bearing_az": 1e-5,
+            "bearing_az_el": 1e-7,
+        }
+    )
     default_revisit_s: Mapping[str, float] = field(
         default_factory=lambda: {
             "plot": 10.0,  # long-range radar rotation, the slowest common radar (brief 3.1)
@@ -346,20 +362,28 @@ class Tracker:
             )
             tr_idx, det_idx = tr_idx[ident_ok], det_idx[ident_ok]
         gate = self._gate[group.z.shape[1]]
-        cost = np.empty(0)
+        cost = d2 = np.empty(0)
         if tr_idx.size:
             x, P = self._state_at(tr_idx, group.t_s[det_idx])
             z_hat, H = self._measure_fn(group, det_idx)(x)
             nu = innovation(group.z[det_idx], z_hat, ANGLE_COMPONENTS[group.model])
             S = H @ P @ np.swapaxes(H, 1, 2) + group.R[det_idx]
-            cost = innovation_d2(nu, S)
-            ok = cost < gate
-            tr_idx, det_idx, cost = tr_idx[ok], det_idx[ok], cost[ok]
-        assignment = gnn_assign(len(table), n_det, tr_idx, det_idx, cost, gate / 2.0, gate / 2.0)
+            d2 = innovation_d2(nu, S)
+            _sign, logdet = np.linalg.slogdet(2.0 * np.pi * S)
+            ok = d2 < gate
+            tr_idx, det_idx, d2 = tr_idx[ok], det_idx[ok], d2[ok]
+            cost = d2 + logdet[ok]  # -2 log N(nu; 0, S): a vague track explains little
+        # A pair is taken only if the track explains the detection better than a false
+        # detection of this sensor would: N(nu; S) Pd > clutter density.
+        density = self.config.clutter_density.get(
+            group.dets[0].sensor_id, self.config.default_clutter_density[group.model]
+        )
+        threshold = 2.0 * float(np.log(PD_ASSUMED / density))  # cost < threshold: take it
+        assignment = gnn_assign(len(table), n_det, tr_idx, det_idx, cost, 0.0, threshold)
         pairs = assignment.pairs
         if pairs.size:
             d2_of = dict(
-                zip(zip(tr_idx.tolist(), det_idx.tolist(), strict=True), cost.tolist(), strict=True)
+                zip(zip(tr_idx.tolist(), det_idx.tolist(), strict=True), d2.tolist(), strict=True)
             )
             d2 = np.array([d2_of[(t, d)] for t, d in pairs.tolist()])
             table.record_nis(pairs[:, 0], d2 / group.z.shape[1])

@@ -1,0 +1,44 @@
+"""What a deployment's sensor registry would tell the tracker about a simulated scenario.
+
+The tracker does not know the sensors; a real deployment gives it a registry. For a
+simulated scenario the registry is derived from the scenario's sensors: each sensor's
+revisit period, and for radars the density of their false plots in measurement space
+(false plots per scan spread over the covered area and the height band of the bird-like
+clutter, per cubic metre).
+"""
+
+from __future__ import annotations
+
+import math
+
+from skywarden.sim._sensing import radio_horizon_m
+from skywarden.sim.radars import RADAR_MODELS
+from skywarden.sim.scenarios import ResolvedScenario
+from skywarden.sim.sensors import sensor_params
+
+__all__ = ["clutter_densities", "revisit_periods"]
+
+
+def revisit_periods(scenario: ResolvedScenario) -> dict[str, float]:
+    """Revisit period of every sensor, in seconds, by sensor id."""
+    return {s.sensor_id: sensor_params(s).revisit_s for s in scenario.sensors}
+
+
+def clutter_densities(scenario: ResolvedScenario) -> dict[str, float]:
+    """Return each radar's false plots per cubic metre per scan, by sensor id."""
+    out: dict[str, float] = {}
+    for spec in scenario.sensors:
+        model = RADAR_MODELS.get(spec.type)
+        if model is None:
+            continue
+        params = sensor_params(spec)
+        lo_m, hi_m = model.clutter_agl_m
+        reach_m = params.range_m * model.max_range_factor
+        radius_m = min(reach_m, float(radio_horizon_m(spec.mast_m) + radio_horizon_m(hi_m)))
+        area_m2 = math.pi * radius_m**2
+        per_scan = params.clutter_per_scan
+        if per_scan is None:
+            per_scan = params.clutter_per_km2 * area_m2 / 1e6
+        if per_scan > 0.0:
+            out[spec.sensor_id] = per_scan / (area_m2 * (hi_m - lo_m))
+    return out
