@@ -18,9 +18,9 @@ from skywarden.core.time import format_rfc3339
 from skywarden.core.types import Bearing, TrackUpdate
 from skywarden.geo.zones import load_geography
 from skywarden.runtime.pipeline import BATCH_WINDOW_S
+from skywarden.sim.registry import clutter_densities, revisit_periods
 from skywarden.sim.run import simulate
 from skywarden.sim.scenarios import load_scenario, resolve
-from skywarden.sim.registry import clutter_densities, revisit_periods
 from skywarden.tracking.tracker import Tracker, TrackerConfig
 
 FOLLOW_M = 1000.0
