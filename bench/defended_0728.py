@@ -17,7 +17,7 @@ from skywarden.core.enums import TrackStatus
 from skywarden.core.time import format_rfc3339
 from skywarden.core.types import Bearing, TrackUpdate
 from skywarden.geo.zones import load_geography
-from skywarden.runtime.pipeline import BATCH_WINDOW_S
+from skywarden.runtime.pipeline import iter_batches
 from skywarden.sim.registry import clutter_densities, revisit_periods
 from skywarden.sim.run import simulate
 from skywarden.sim.scenarios import load_scenario, resolve
@@ -37,13 +37,8 @@ def main() -> None:
         ),
     )
     updates: list[TrackUpdate] = []
-    batch: list = []
-    for det in result.synth.detections:
-        if batch and det.t_s - batch[0].t_s > BATCH_WINDOW_S:
-            updates += tracker.step(max(d.t_s for d in batch), batch)
-            batch = []
-        batch.append(det)
-    updates += tracker.step(max(d.t_s for d in batch), batch)
+    for batch in iter_batches(result.synth.detections):
+        updates += tracker.step(max(d.t_s for d in batch), batch)
 
     truth = result.truth
     alive = truth.alive[:, 0]

@@ -12,6 +12,7 @@ info`` describes the loaded geography pack.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -28,7 +29,7 @@ from skywarden.core.time import t_s_to_datetime
 from skywarden.core.types import Detection
 from skywarden.geo.zones import describe, load_geography
 from skywarden.outputs.jsonl import QuarantineWriter, TrackWriter
-from skywarden.runtime.pipeline import BATCH_WINDOW_S, Pipeline, RunSummary, TimelineEntry
+from skywarden.runtime.pipeline import Pipeline, RunSummary, TimelineEntry, iter_batches
 from skywarden.sim.plot import plot_scenario
 from skywarden.sim.registry import clutter_densities, revisit_periods
 from skywarden.sim.run import simulate as simulate_scenario
@@ -270,18 +271,17 @@ def track(
     source = JsonlDetectionSource(detections)
     out.parent.mkdir(parents=True, exist_ok=True)
     tracker = Tracker(geo.frame, tracker_config)
-    batch: list[Detection] = []
     n_updates = 0
     with TrackWriter(out) as writer, QuarantineWriter(out.with_suffix(".quarantine.jsonl")) as bad:
-        for item in source:
-            if isinstance(item, Reject):
-                bad.write(item)
-                continue
-            if batch and item.t_s - batch[0].t_s > BATCH_WINDOW_S:
-                n_updates += writer.write_all(tracker.step(max(d.t_s for d in batch), batch))
-                batch = []
-            batch.append(item)
-        if batch:
+
+        def good() -> Iterator[Detection]:
+            for item in source:
+                if isinstance(item, Reject):
+                    bad.write(item)  # quarantined as it is read, like the pipeline does
+                else:
+                    yield item
+
+        for batch in iter_batches(good()):
             n_updates += writer.write_all(tracker.step(max(d.t_s for d in batch), batch))
     counts = source.counts
     console.print(

@@ -14,7 +14,7 @@ made, so a crash loses nothing already produced.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +27,15 @@ from skywarden.outputs.jsonl import AlertWriter, QuarantineWriter, TrackWriter
 from skywarden.sources.base import Reject
 from skywarden.tracking.tracker import Tracker, TrackerConfig
 
-__all__ = ["BATCH_WINDOW_S", "TICK_S", "Pipeline", "RunSummary", "TimelineEntry"]
+__all__ = [
+    "BATCH_WINDOW_S",
+    "TICK_S",
+    "Pipeline",
+    "RunSummary",
+    "TimelineEntry",
+    "ends_batch",
+    "iter_batches",
+]
 
 # One second gathers a radar scan's plots of the same target into one step; bigger would
 # blur a 45 m/s target by more than a long-range radar's sigma.
@@ -61,6 +69,23 @@ class RunSummary:
     unused_by_kind: Counter[str] = field(default_factory=Counter)
     late: int = 0
     timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+def ends_batch(batch: list[Detection], item: Detection) -> bool:
+    """Tell whether ``item`` starts a new batch: it is over ``BATCH_WINDOW_S`` after the first."""
+    return bool(batch) and item.t_s - batch[0].t_s > BATCH_WINDOW_S
+
+
+def iter_batches(detections: Iterable[Detection]) -> Iterator[list[Detection]]:
+    """Group detections, in arrival order, into the batches the pipeline steps with."""
+    batch: list[Detection] = []
+    for item in detections:
+        if ends_batch(batch, item):
+            yield batch
+            batch = []
+        batch.append(item)
+    if batch:
+        yield batch
 
 
 class Pipeline:
@@ -123,7 +148,7 @@ class Pipeline:
         if self.summary.first_t_s is None:
             self.summary.first_t_s = item.t_s
         self.summary.last_t_s = max(self.summary.last_t_s or item.t_s, item.t_s)
-        if self._batch and item.t_s - self._batch[0].t_s > BATCH_WINDOW_S:
+        if ends_batch(self._batch, item):
             self.flush()
         self._batch.append(item)
 
