@@ -3,19 +3,27 @@
 Usage: python bench/defended_0728.py
 
 Simulates the scenario, runs the pipeline's tracker on the detections in arrival order
-(with the scenario's sensor revisits), and prints, for the drone: which confirmed tracks
-followed it (nearest confirmed or coasting track within 1 km of the truth at each track
-update), from when to when, and the horizontal position error of those tracks while two
-or more acoustic nodes heard it (bearings within the same second).
+(with the scenario's sensor revisits and clutter densities), and prints for the drone:
+
+- which confirmed (or coasting) tracks held it, second by second from the first second
+  two acoustic nodes heard it to the crash. A track holds the drone at a second when the
+  drone is within ``max(1 km, 3 sigma)`` of the track's estimate then (its latest update
+  moved on at its velocity, as ``skywarden.evaluation`` samples tracks);
+- the horizontal position error of the track holding it at the end of each second in
+  which two or more acoustic nodes heard it (bearings within that second), and of each
+  second a drone radar saw it (a plot within 300 m of the drone), for comparison.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import numpy.typing as npt
 
 from skywarden.core.enums import TrackStatus
 from skywarden.core.time import format_rfc3339
-from skywarden.core.types import Bearing, TrackUpdate
+from skywarden.core.types import Bearing, Plot, TrackUpdate
 from skywarden.geo.zones import load_geography
 from skywarden.runtime.pipeline import iter_batches
 from skywarden.sim.registry import clutter_densities, revisit_periods
@@ -23,7 +31,50 @@ from skywarden.sim.run import simulate
 from skywarden.sim.scenarios import load_scenario, resolve
 from skywarden.tracking.tracker import Tracker, TrackerConfig
 
-FOLLOW_M = 1000.0
+HOLD_MIN_M = 1000.0
+HOLD_SIGMAS = 3.0
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """One track's written updates while confirmed or coasting, in the sector frame."""
+
+    t_s: FloatArray
+    en_m: FloatArray  # (K, 2)
+    v_en_mps: FloatArray  # (K, 2)
+    sigma_h_m: FloatArray
+    end_s: float  # deletion time, inf if never deleted
+
+    def at(self, t_s: float) -> tuple[FloatArray, float] | None:
+        """The estimate at ``t_s`` (latest update moved on), or None if not alive then."""
+        k = int(np.searchsorted(self.t_s, t_s, side="right")) - 1
+        if k < 0 or t_s >= self.end_s:
+            return None
+        dt = t_s - self.t_s[k]
+        return self.en_m[k] + self.v_en_mps[k] * dt, float(self.sigma_h_m[k])
+
+
+def histories(updates: list[TrackUpdate], to_en: object) -> dict[str, History]:
+    """Per-track histories of confirmed and coasting updates."""
+    rows: dict[str, list[TrackUpdate]] = {}
+    ends: dict[str, float] = {}
+    for u in updates:
+        if u.status is TrackStatus.DELETED:
+            ends[u.track_id] = u.t_s
+        elif u.status in (TrackStatus.CONFIRMED, TrackStatus.COASTING):
+            rows.setdefault(u.track_id, []).append(u)
+    out = {}
+    for tid, us in rows.items():
+        e, n = to_en(np.array([u.lat for u in us]), np.array([u.lon for u in us]))  # type: ignore[operator]
+        out[tid] = History(
+            np.array([u.t_s for u in us]),
+            np.column_stack([e, n]),
+            np.array([[u.vel_e_mps, u.vel_n_mps] for u in us]),
+            np.array([u.sigma_h_m for u in us]),
+            ends.get(tid, np.inf),
+        )
+    return out
 
 
 def main() -> None:
@@ -39,54 +90,80 @@ def main() -> None:
     updates: list[TrackUpdate] = []
     for batch in iter_batches(result.synth.detections):
         updates += tracker.step(max(d.t_s for d in batch), batch)
+    tracks = histories(updates, geo.frame.to_en)
 
     truth = result.truth
     alive = truth.alive[:, 0]
     t_truth = truth.t_s[alive]
-    e_t, n_t, _ = geo.frame.to_enu(truth.lat[alive, 0], truth.lon[alive, 0], truth.alt_m[alive, 0])
+    e_t, n_t = geo.frame.to_en(truth.lat[alive, 0], truth.lon[alive, 0])
     acoustic_s: dict[int, set[str]] = {}
+    radar_s: set[int] = set()
     for d in result.synth.detections:
         if isinstance(d, Bearing) and d.sensor_id.startswith("ac-"):
-            acoustic_s.setdefault(round(d.t_s), set()).add(d.sensor_id)
-    heard_by_two = {t for t, nodes in acoustic_s.items() if len(nodes) >= 2}
-
-    follow: dict[str, list[float]] = {}
-    errors_two: list[float] = []
-    for u in updates:
-        if u.status not in (TrackStatus.CONFIRMED, TrackStatus.COASTING):
-            continue
-        k = int(np.searchsorted(t_truth, u.t_s))
-        if k >= len(t_truth):
-            continue
-        e, n, _ = geo.frame.to_enu(u.lat, u.lon, u.alt_m)
-        err = float(np.hypot(float(e) - e_t[k], float(n) - n_t[k]))
-        if err <= FOLLOW_M:
-            follow.setdefault(u.track_id, []).append(u.t_s)
-            if round(u.t_s) in heard_by_two:
-                errors_two.append(err)
+            acoustic_s.setdefault(int(d.t_s), set()).add(d.sensor_id)
+        elif isinstance(d, Plot) and d.sensor_id.startswith("dr-"):
+            k = min(int(np.searchsorted(t_truth, d.t_s)), len(t_truth) - 1)
+            if np.hypot(*geo.frame.to_en(d.lat, d.lon) - np.array([e_t[k], n_t[k]])) < 300.0:
+                radar_s.add(int(d.t_s))
+    heard_by_two = sorted(t for t, nodes in acoustic_s.items() if len(nodes) >= 2)
     print(
         f"lt-2025-07-28-defended: drone flies {format_rfc3339(t_truth[0])}"
         f" - {format_rfc3339(t_truth[-1])}"
     )
-    first_two = min(heard_by_two) if heard_by_two else None
+    if not heard_by_two:
+        print("  no second with two acoustic nodes")
+        return
+    first = heard_by_two[0]
+    print(f"  first second with two acoustic nodes: {format_rfc3339(first)}")
+
+    def holders(t_s: float) -> dict[str, float]:
+        truth_en = np.array([np.interp(t_s, t_truth, e_t), np.interp(t_s, t_truth, n_t)])
+        out = {}
+        for tid, h in tracks.items():
+            est = h.at(t_s)
+            if est is None:
+                continue
+            err = float(np.hypot(*(est[0] - truth_en)))
+            if err <= max(HOLD_MIN_M, HOLD_SIGMAS * est[1]):
+                out[tid] = err
+        return out
+
+    seconds = np.arange(first, np.floor(t_truth[-1]) + 1.0)
+    held = [holders(float(t)) for t in seconds]
+    by_track: dict[str, list[float]] = {}
+    for t, hs in zip(seconds.tolist(), held, strict=True):
+        for tid in hs:
+            by_track.setdefault(tid, []).append(t)
+    unheld = [t for t, hs in zip(seconds.tolist(), held, strict=True) if not hs]
     print(
-        "  first second with two acoustic nodes: "
-        + (format_rfc3339(first_two) if first_two is not None else "never")
+        f"  from then to the crash ({seconds.size} s): tracks holding the drone"
+        f" (within max({HOLD_MIN_M:.0f} m, {HOLD_SIGMAS:.0f} sigma)): {len(by_track)}"
     )
-    print(f"  confirmed tracks within {FOLLOW_M:.0f} m of the drone: {len(follow)}")
-    for tid, times in sorted(follow.items(), key=lambda kv: kv[1][0]):
+    for tid, ts in sorted(by_track.items(), key=lambda kv: kv[1][0]):
         print(
-            f"    {tid}: {format_rfc3339(times[0])} - {format_rfc3339(times[-1])}"
-            f" ({len(times)} updates)"
+            f"    {tid}: {format_rfc3339(ts[0])} - {format_rfc3339(ts[-1])}"
+            f" ({len(ts)} of {seconds.size} s)"
         )
-    if errors_two:
-        a = np.asarray(errors_two)
+    print(f"  seconds held by no track: {len(unheld)}")
+    main_id = max(by_track, key=lambda k: len(by_track[k])) if by_track else None
+
+    def report(label: str, when: list[int]) -> None:
+        errs = []
+        for t in when:
+            hs = holders(float(t) + 1.0)  # at the end of that second, after its detections
+            if main_id in hs:
+                errs.append(hs[main_id])
+        if not errs:
+            print(f"  {label}: no second held by {main_id}")
+            return
+        a = np.asarray(errs)
         print(
-            f"  error while two or more nodes hear it: n={a.size} median {np.median(a):.0f} m,"
+            f"  error of {main_id} {label}: n={a.size} s, median {np.median(a):.0f} m,"
             f" p95 {np.percentile(a, 95):.0f} m, max {a.max():.0f} m"
         )
-    else:
-        print("  no track update within 1 km in seconds when two or more nodes heard it")
+
+    report("while two or more acoustic nodes hear it", heard_by_two)
+    report("while a drone radar sees it", sorted(radar_s))
 
 
 if __name__ == "__main__":

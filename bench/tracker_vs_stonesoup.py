@@ -5,6 +5,7 @@ Run from the repository root::
     .venv/bin/python bench/tracker_vs_stonesoup.py [--scenarios NAME_OR_PATH ...]
         [--stonesoup-venv .venv-stonesoup] [--quick]
         [--cutoff-m M] [--stonesoup-timestamps step|own] [--stonesoup-steps sensor|batch]
+        [--stonesoup-cache DIR] [--fresh] [--duration-s S]
 
 Stone Soup lives in its own venv and never becomes a SkyWarden dependency; create it once::
 
@@ -26,9 +27,9 @@ detections, in arrival order, are cut into the steps SkyWarden's pipeline makes
 after the batch's first; an empty step every ``TICK_S`` in gaps), and both trackers get
 these steps, in the same order, at the same step times.
 
-- SkyWarden: ``Tracker(frame, TrackerConfig(revisit_s=...))`` in this process, as
-  ``skywarden run`` builds it (the frame of the scenario's geography, each sensor's
-  revisit from the scenario). It gets every detection kind.
+- SkyWarden: ``Tracker(frame, TrackerConfig(...))`` in this process, as ``skywarden run``
+  builds it (the frame of the scenario's geography, each sensor's revisit and clutter
+  density from ``skywarden.sim.registry``). It gets every detection kind.
 - Stone Soup 1.9.1: a subprocess in its venv (``bench/_stonesoup_worker.py``) fed the
   plots, converted here once to the same frame's ENU (that conversion is outside Stone
   Soup's clock; SkyWarden's own conversion is inside its clock). Stone Soup gets plots
@@ -148,7 +149,8 @@ from skywarden.evaluation.metrics import (
 )
 from skywarden.geo.frames import SiteFrame
 from skywarden.geo.zones import load_geography
-from skywarden.runtime.pipeline import BATCH_WINDOW_S, TICK_S
+from skywarden.runtime.pipeline import TICK_S, iter_batches
+from skywarden.sim.registry import clutter_densities, revisit_periods
 from skywarden.sim.run import SimResult, simulate
 from skywarden.sim.scenarios import (
     ResolvedScenario,
@@ -156,7 +158,6 @@ from skywarden.sim.scenarios import (
     load_scenario,
     resolve,
 )
-from skywarden.sim.sensors import sensor_params
 
 # The tracker under test. Switching trackers is this one line.
 from skywarden.tracking.tracker import Tracker, TrackerConfig
@@ -239,6 +240,7 @@ class Options:
     timestamps: str  # "step" or "own"
     per_sensor: bool  # one Stone Soup update per sensor within a step
     cache: Path | None  # folder of reusable Stone Soup runs; None: always run
+    duration_s: float | None  # score only the first seconds of each scenario; None: all
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,15 +263,14 @@ def scenario_path(name: str) -> Path | str:
 
 
 def pipeline_steps(detections: Sequence[Detection]) -> list[Step]:
-    """The steps ``runtime.pipeline.Pipeline`` would make of this arrival-ordered feed."""
-    steps: list[Step] = []
-    batch: list[Detection] = []
-    last_t: float | None = None
+    """The steps ``runtime.pipeline.Pipeline`` makes of this arrival-ordered feed.
 
-    def flush() -> None:
-        nonlocal batch, last_t
-        if not batch:
-            return
+    Its batches (``iter_batches``), each at its latest detection time, with an empty step
+    every ``TICK_S`` of event time in the gaps between them (``Pipeline._tick_until``).
+    """
+    steps: list[Step] = []
+    last_t: float | None = None
+    for batch in iter_batches(detections):
         t_s = max(d.t_s for d in batch)
         if last_t is not None:
             while last_t + TICK_S < t_s:
@@ -277,24 +278,19 @@ def pipeline_steps(detections: Sequence[Detection]) -> list[Step]:
                 steps.append(Step(last_t, ()))
         steps.append(Step(t_s, tuple(batch)))
         last_t = t_s if last_t is None else max(last_t, t_s)
-        batch = []
-
-    for det in detections:
-        if batch and det.t_s - batch[0].t_s > BATCH_WINDOW_S:
-            flush()
-        batch.append(det)
-    flush()
     return steps
 
 
-def sensor_revisits_s(resolved: ResolvedScenario) -> dict[str, float]:
-    """Each sensor's revisit period, as ``skywarden run`` gives them to the tracker."""
-    return {s.sensor_id: sensor_params(s).revisit_s for s in resolved.sensors}
+def tracker_config(resolved: ResolvedScenario) -> TrackerConfig:
+    """The tracker's configuration as ``skywarden run`` makes it for a simulated scenario."""
+    return TrackerConfig(
+        revisit_s=revisit_periods(resolved), clutter_density=clutter_densities(resolved)
+    )
 
 
-def run_skywarden(frame: SiteFrame, steps: Sequence[Step], revisits: dict[str, float]) -> Run:
+def run_skywarden(frame: SiteFrame, steps: Sequence[Step], config: TrackerConfig) -> Run:
     """Run SkyWarden's tracker in this process, keeping its updates as compact arrays."""
-    tracker = Tracker(frame, TrackerConfig(revisit_s=revisits))
+    tracker = Tracker(frame, config)
     ids: dict[str, int] = {}
     cols = array.array("d")  # t_s, lat, lon, alt_m, vel_e, vel_n, vel_u per update
     meta = array.array("q")  # track index, status index per update
@@ -478,6 +474,14 @@ def bench_scenario(name: str, opts: Options) -> tuple[list[Row], StoneSoupRun | 
     sim: SimResult = simulate(resolved)
     frame = load_geography(resolved.geography).frame
     steps = pipeline_steps(sim.synth.detections)
+    truth = truth_table(sim.truth, frame)
+    if opts.duration_s is not None:
+        end_s = resolved.start_t_s + opts.duration_s
+        steps = [s for s in steps if s.t_s <= end_s]
+        keep = truth.t_s <= end_s
+        truth = TruthTable(
+            truth.t_s[keep], truth.target_ids, truth.pos_enu_m[keep], truth.alive[keep]
+        )
     kinds = {d.kind for d in sim.synth.detections}
     plots_only = kinds <= {DetectionKind.PLOT}
     cutoff_m = opts.cutoff_m or (RADAR_ONLY_CUTOFF_M if plots_only else MIXED_CUTOFF_M)
@@ -486,14 +490,14 @@ def bench_scenario(name: str, opts: Options) -> tuple[list[Row], StoneSoupRun | 
         f"{name}: {n_targets} targets, {len(sim.synth.detections)} detections,"
         f" {len(steps)} steps (simulated in {time.perf_counter() - t0:.1f} s)"
     )
-    truth = truth_table(sim.truth, frame)
     every = max(1, round(GOSPA_EVERY_S / resolved.truth_step_s))
     truth_g = subsample(truth, every)
 
     runs: dict[str, Run] = {}
     progress(f"{name}: SkyWarden ...")
-    revisits = sensor_revisits_s(resolved)
-    runs["SkyWarden"] = run_skywarden(frame, steps, revisits)
+    config = tracker_config(resolved)
+    revisits = dict(config.revisit_s)
+    runs["SkyWarden"] = run_skywarden(frame, steps, config)
     progress(f"{name}: SkyWarden {runs['SkyWarden'].wall_s:.1f} s")
     ss: StoneSoupRun | None = None
     python = opts.python
@@ -590,6 +594,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"reuse Stone Soup runs on identical input from this folder (default {DEFAULT_CACHE})",
     )
     parser.add_argument("--fresh", action="store_true", help="run Stone Soup even if cached")
+    parser.add_argument(
+        "--duration-s",
+        type=float,
+        default=None,
+        help="feed both trackers and score only the first seconds of each scenario",
+    )
     args = parser.parse_args(argv)
     names = args.scenarios or list(QUICK_SCENARIOS if args.quick else ALL_SCENARIOS)
     python = stonesoup_python(args.stonesoup_venv)
@@ -605,6 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         timestamps=args.stonesoup_timestamps,
         per_sensor=args.stonesoup_steps == "sensor",
         cache=None if args.fresh else args.stonesoup_cache,
+        duration_s=args.duration_s,
     )
     rows: list[Row] = []
     versions: dict[str, str] = {}
@@ -618,6 +629,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 reused.append(f"{name} (run {ss.cached_at})")
     print(format_table(rows))
     print()
+    if args.duration_s is not None:
+        print(f"Each scenario cut to its first {args.duration_s:.0f} s (--duration-s).")
     gospa_by = "Stone Soup's GOSPAMetric" if python else "skywarden.evaluation.metrics"
     print(
         f"GOSPA p=1, alpha=2, horizontal, every {GOSPA_EVERY_S} s, by {gospa_by};"

@@ -166,7 +166,8 @@ class Pipeline:
         t = self.tracker.t_s
         if t is None:
             return
-        limit = t + self.tracker.config.max_coast_s + 2 * TICK_S
+        cfg = self.tracker.config
+        limit = t + max(cfg.max_coast_s, cfg.max_coast_established_s) + 2 * TICK_S
         while self.tracker.n_tracks and t < limit:
             t += TICK_S
             self._handle(self.tracker.step(t, []))

@@ -3,8 +3,9 @@
 Rows are tracks. Per-model IMM state ``xm (N, M, 7)``, ``Pm (N, M, 7, 7)`` and mode
 probabilities ``mu (N, M)``; each row has its own time ``t_s`` (a track is only
 predicted when a detection, a tick or an output needs it). Bookkeeping columns: id,
-status, cooperative identity, last detection time, the times of its most recent
-detections (for M-of-N confirmation), and when it was last written out.
+status, cooperative identity, first and last detection time, confirmation time, the
+times of its most recent detections (for M-of-N confirmation), and when it was last
+written out.
 
 Not thread-safe: the table belongs to one tracker.
 """
@@ -36,6 +37,8 @@ class TrackTable:
     mu: FloatArray
     t_s: FloatArray
     last_hit_s: FloatArray
+    first_hit_s: FloatArray  # the track's first detection
+    confirmed_s: FloatArray  # when the track was first confirmed, NaN while tentative
     hit_times_s: FloatArray  # (N, hit_memory) most recent detection times, NaN-padded
     last_written_s: FloatArray
     nis_sum: FloatArray  # sum over updates of the normalised innovation (d2 per dof)
@@ -55,6 +58,8 @@ class TrackTable:
             mu=np.zeros((0, N_MODELS)),
             t_s=np.zeros(0),
             last_hit_s=np.zeros(0),
+            first_hit_s=np.zeros(0),
+            confirmed_s=np.zeros(0),
             hit_times_s=np.zeros((0, hit_memory)),
             last_written_s=np.zeros(0),
             nis_sum=np.zeros(0),
@@ -84,6 +89,8 @@ class TrackTable:
         self.mu = np.concatenate([self.mu, mu0[None, :]])
         self.t_s = np.append(self.t_s, t_s)
         self.last_hit_s = np.append(self.last_hit_s, t_s)
+        self.first_hit_s = np.append(self.first_hit_s, t_s)
+        self.confirmed_s = np.append(self.confirmed_s, np.nan)
         hits = np.full((1, self.hit_memory), np.nan)
         hits[0, -1] = t_s
         self.hit_times_s = np.concatenate([self.hit_times_s, hits])
@@ -110,6 +117,22 @@ class TrackTable:
         np.add.at(self.nis_sum, rows, nis_per_dof)
         np.add.at(self.nis_n, rows, 1.0)
 
+    def adopt(self, dst: int, src: int) -> None:
+        """Give row ``dst`` the filter state and detection history of row ``src``.
+
+        Re-acquisition: a new track found the object a coasting track had lost; the old
+        track (its id, first detection and confirmation time, identity if ``src`` has none)
+        goes on with what the new one measured. ``src`` is left for the caller to drop.
+        """
+        self.xm[dst], self.Pm[dst], self.mu[dst] = self.xm[src], self.Pm[src], self.mu[src]
+        self.t_s[dst] = self.t_s[src]
+        self.last_hit_s[dst] = self.last_hit_s[src]
+        self.hit_times_s[dst] = self.hit_times_s[src]
+        self.nis_sum[dst], self.nis_n[dst] = self.nis_sum[src], self.nis_n[src]
+        self.revisit_s[dst] = self.revisit_s[src]
+        if self.identity[dst] is None:
+            self.identity[dst] = self.identity[src]
+
     def keep(self, keep: npt.NDArray[np.bool_]) -> None:
         """Drop every row where ``keep`` is false."""
         idx = np.flatnonzero(keep)
@@ -118,6 +141,8 @@ class TrackTable:
         self.mu = self.mu[idx]
         self.t_s = self.t_s[idx]
         self.last_hit_s = self.last_hit_s[idx]
+        self.first_hit_s = self.first_hit_s[idx]
+        self.confirmed_s = self.confirmed_s[idx]
         self.hit_times_s = self.hit_times_s[idx]
         self.last_written_s = self.last_written_s[idx]
         self.nis_sum = self.nis_sum[idx]

@@ -24,10 +24,15 @@ time). One step:
 6. Unassigned position detections start tentative tracks. Unassigned bearings wait in a
    buffer for ``bearing_window_s``; bearings from two or more sensors whose rays cross
    (``tracking.initiation.find_crossings``) start a track at the fix.
+   An acoustic bearing is used at the time its sound left the object (``t - R/c``).
 7. Lifecycle: a track is confirmed once it has ``confirm_hits`` detections within
    ``confirm_window_s``; it coasts after ``coast_after_s`` without one and is deleted
-   after ``max_coast_s`` or when its horizontal sigma exceeds ``max_sigma_h_m``; a
-   tentative track not fed for ``tentative_timeout_s`` is deleted.
+   after ``max_coast_s`` or when its horizontal sigma exceeds ``max_sigma_h_m`` (longer
+   and wider limits for an established track); a tentative track not fed for
+   ``tentative_timeout_s`` is deleted.
+8. Re-acquisition: a coasting track wider than ``reacquire_sigma_h_m`` takes no plots
+   (a lone plot would drag it away); when a new track confirms where the lost object
+   could be, the coasting track adopts it and goes on under its old id.
 
 State layout: ``[e_m, n_m, u_m, ve_mps, vn_mps, vu_mps, omega_rps]`` in the ENU frame of
 one ``SiteFrame`` (the sector). Not thread-safe: one tracker belongs to one pipeline.
@@ -44,7 +49,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
-from skywarden.core.enums import TrackStatus
+from skywarden.core.enums import BearingSource, TrackStatus
 from skywarden.core.ids import IdMinter
 from skywarden.core.types import (
     AdsbReport,
@@ -110,6 +115,14 @@ BEARING_GATE_EXTRA_DEG = 10.0
 # unbounded, a coasting track's turn rate would spread its position over the whole
 # compass within two minutes, and a mere radar gap would lose the track.
 MAX_OMEGA_SIGMA_RPS = 0.05
+# While a track coasts, the mixing of its modes turns the turn-rate uncertainty into
+# velocity uncertainty without bound (100 m/s after 20 minutes for a 36 m/s drone).
+# Capped per horizontal axis at 20 m/s: a cruising drone's heading anywhere within about
+# +/- 40 degrees of its last one; the position uncertainty then grows at most linearly.
+MAX_COAST_SIGMA_V_MPS = 20.0
+# An acoustic bearing points where the object was when the sound left it, R/c before the
+# node heard it (1.5 km: 4.4 s, 160 m of a Shahed's flight). Speed of sound at 20 °C.
+SPEED_OF_SOUND_MPS = 343.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +158,19 @@ class TrackerConfig:
             "bearing": 1.0,  # acoustic, RF and camera nodes report every second
         }
     )
+    # A coasting track vaguer than this (horizontal sigma) takes no plots: at that spread a
+    # lone plot is more likely clutter than its object and would drag it away. A new track
+    # must confirm where the object could be; re-acquisition then hands it to the old one.
+    # People's reports and bearings are still offered (they rarely confirm a track alone).
+    reacquire_sigma_h_m: float = 2000.0
     coast_after_s: float = 20.0  # two long-range radar revisits missed
     max_coast_s: float = 600.0  # reports of a lost drone come minutes apart
+    # An established track (confirmed and fed for ``established_after_s``) coasts longer:
+    # a one-way attack drone lost by every sensor flies on for tens of minutes (brief 1.2:
+    # about 100 km unnoticed), and its predicted area is what the operator needs.
+    established_after_s: float = 120.0
+    max_coast_established_s: float = 1800.0
+    max_sigma_h_established_m: float = 50000.0  # the area an operator would still search
     max_sigma_h_m: float = 20000.0  # beyond this the track no longer locates anything
     coast_report_s: float = 10.0  # how often a coasting track's prediction is written
     max_lag_s: float = 900.0  # people's reports arrive up to 10-15 minutes late
@@ -166,6 +190,7 @@ class TrackerStats:
     tracks_started: int = 0
     tracks_from_bearings: int = 0
     tracks_deleted: int = 0
+    tracks_reacquired: int = 0
 
     @property
     def late(self) -> int:
@@ -187,6 +212,7 @@ class _Group:
     rot: FloatArray  # (D, 3, 3) bearings: frame -> sensor-local rotation
     identity: tuple[str | None, ...]
     sigma_h_m: FloatArray  # (D,) horizontal sigma (bearings: sigma_az in degrees)
+    acoustic: bool = False  # bearings of sound: each refers to its emission time
 
 
 class Tracker:
@@ -205,6 +231,7 @@ class Tracker:
             set()
         )  # rows updated in this step (rows are stable until lifecycle)
         self._gate = {m: chi2_gate(m, self.config.gate_p) for m in (1, 2, 3)}
+        self._gate4 = chi2_gate(4, self.config.gate_p)
         pi = np.asarray(self.config.imm.transition_per_s)
         self._mu0 = _stationary(pi)
 
@@ -320,6 +347,7 @@ class Tracker:
             np.broadcast_to(rot, (n, 3, 3)).copy(),
             tuple(ident),
             sig,
+            acoustic=b0.source is BearingSource.ACOUSTIC,
         )
 
     def _measure_fn(self, group: _Group, det_idx: IntArray) -> MeasureFn:
@@ -361,17 +389,24 @@ class Tracker:
                 dtype=bool,
             )
             tr_idx, det_idx = tr_idx[ident_ok], det_idx[ident_ok]
+        if tr_idx.size and group.model == "position3":
+            vague = self._vague_coasting()
+            keep = ~vague[tr_idx]
+            tr_idx, det_idx = tr_idx[keep], det_idx[keep]
         gate = self._gate[group.z.shape[1]]
         cost = d2 = np.empty(0)
+        t_pair = group.t_s[det_idx]
         if tr_idx.size:
-            x, P = self._state_at(tr_idx, group.t_s[det_idx])
+            if group.acoustic:
+                t_pair = self._emission_t_s(group, tr_idx, det_idx)
+            x, P = self._state_at(tr_idx, t_pair)
             z_hat, H = self._measure_fn(group, det_idx)(x)
             nu = innovation(group.z[det_idx], z_hat, ANGLE_COMPONENTS[group.model])
             S = H @ P @ np.swapaxes(H, 1, 2) + group.R[det_idx]
             d2 = innovation_d2(nu, S)
             _sign, logdet = np.linalg.slogdet(2.0 * np.pi * S)
             ok = d2 < gate
-            tr_idx, det_idx, d2 = tr_idx[ok], det_idx[ok], d2[ok]
+            tr_idx, det_idx, d2, t_pair = tr_idx[ok], det_idx[ok], d2[ok], t_pair[ok]
             cost = d2 + logdet[ok]  # -2 log N(nu; 0, S): a vague track explains little
         # A pair is taken only if the track explains the detection better than a false
         # detection of this sensor would: N(nu; S) Pd > clutter density.
@@ -381,16 +416,17 @@ class Tracker:
         threshold = 2.0 * float(np.log(PD_ASSUMED / density))  # cost < threshold: take it
         assignment = gnn_assign(len(table), n_det, tr_idx, det_idx, cost, 0.0, threshold)
         pairs = assignment.pairs
+        t_upd = np.empty(0)
         if pairs.size:
-            d2_of = dict(
-                zip(zip(tr_idx.tolist(), det_idx.tolist(), strict=True), d2.tolist(), strict=True)
-            )
-            d2 = np.array([d2_of[(t, d)] for t, d in pairs.tolist()])
+            keys = zip(tr_idx.tolist(), det_idx.tolist(), strict=True)
+            of = dict(zip(keys, zip(d2.tolist(), t_pair.tolist(), strict=True), strict=True))
+            d2, t_upd = np.array([of[(t, d)] for t, d in pairs.tolist()]).reshape(-1, 2).T
             table.record_nis(pairs[:, 0], d2 / group.z.shape[1])
         if forced_d:
             pairs = np.concatenate([pairs, np.column_stack([forced_t, forced_d])]).astype(np.intp)
+            t_upd = np.concatenate([t_upd, group.t_s[forced_d]])
         if pairs.size:
-            self._update(group, pairs[:, 0], pairs[:, 1])
+            self._update(group, pairs[:, 0], pairs[:, 1], t_upd)
         for d in assignment.unassigned_dets.tolist():
             if d in forced_d:
                 continue
@@ -398,6 +434,18 @@ class Tracker:
                 self._bearings.append((group, d))
             else:
                 self._start_track(group, d)
+
+    def _vague_coasting(self) -> npt.NDArray[np.bool_]:
+        """Rows of coasting tracks too vague to take a plot (``reacquire_sigma_h_m``)."""
+        table = self._table
+        out = np.zeros(len(table), dtype=bool)
+        rows = np.array(
+            [i for i, st in enumerate(table.status) if st is TrackStatus.COASTING], dtype=np.intp
+        )
+        if rows.size:
+            _, P = imm_combine(table.xm[rows], table.Pm[rows], table.mu[rows])
+            out[rows] = _sigma_h_m(P) > self.config.reacquire_sigma_h_m
+        return out
 
     def _candidates(self, group: _Group) -> tuple[IntArray, IntArray]:
         table = self._table
@@ -448,9 +496,21 @@ class Tracker:
             x[back], P[back] = xd, Pd
         return x, P
 
-    def _update(self, group: _Group, rows: IntArray, dets: IntArray) -> None:
-        table, cfg = self._table, self.config
+    def _emission_t_s(self, group: _Group, rows: IntArray, dets: IntArray) -> FloatArray:
+        """When the sound each acoustic bearing heard left the track's object.
+
+        ``t - R/c`` with ``R`` the distance from the node to the track predicted to the
+        bearing's time (one fixed-point step: the object moves a few per cent of ``R``
+        while the sound travels, a millisecond-scale change of the delay).
+        """
         t = group.t_s[dets]
+        x, _ = self._state_at(rows, t)
+        r_m = np.linalg.norm(x[:, :3] - group.sensor_pos_m[dets], axis=1)
+        return np.asarray(t - r_m / SPEED_OF_SOUND_MPS, dtype=np.float64)
+
+    def _update(self, group: _Group, rows: IntArray, dets: IntArray, t: FloatArray) -> None:
+        """Update ``rows`` with detections ``dets`` of ``group``, each pair at its time ``t``."""
+        table, cfg = self._table, self.config
         dt = t - table.t_s[rows]
         late = dt < 0.0
         too_late = late & (-dt > cfg.max_lag_s)
@@ -580,7 +640,11 @@ class Tracker:
         xm, Pm, mu = imm_predict(
             table.xm[rows], table.Pm[rows], table.mu[rows], dt, self.config.imm
         )
-        table.xm[rows], table.Pm[rows], table.mu[rows] = xm, _cap_omega(Pm), mu
+        Pm = _cap_omega(Pm)
+        coasting = np.array([table.status[r] is TrackStatus.COASTING for r in rows.tolist()])
+        if coasting.any():
+            Pm[coasting] = _cap_sigma(Pm[coasting], (3, 4), MAX_COAST_SIGMA_V_MPS)
+        table.xm[rows], table.Pm[rows], table.mu[rows] = xm, Pm, mu
         table.t_s[rows] = t_s
 
     def _lifecycle(self, t_s: float) -> list[TrackUpdate]:
@@ -589,10 +653,6 @@ class Tracker:
         n = len(table)
         if n == 0:
             return []
-        x, P = imm_combine(table.xm, table.Pm, table.mu)
-        sigma_h = _sigma_h_m(P)
-        duplicate = _duplicates(x, P, table.status, table.hit_times_s, table.identity)
-        silent = t_s - table.last_hit_s
         fast = table.revisit_s <= FAST_REVISIT_S
         m_hits = np.where(fast, cfg.confirm_hits_fast, cfg.confirm_hits)
         mem = table.hit_memory
@@ -601,6 +661,15 @@ class Tracker:
         m_of_n = np.isfinite(oldest) & (table.last_hit_s - oldest <= window_s)
         fits = table.nis_sum <= MAX_CONFIRM_NIS_PER_DOF * np.maximum(table.nis_n, 1.0)
         m_of_n &= fits
+        absorbed = self._reacquire(m_of_n, touched)
+        x, P = imm_combine(table.xm, table.Pm, table.mu)
+        sigma_h = _sigma_h_m(P)
+        duplicate = _duplicates(x, P, table.status, table.hit_times_s, table.identity)
+        duplicate |= absorbed
+        silent = t_s - table.last_hit_s
+        established = table.last_hit_s - table.confirmed_s >= cfg.established_after_s
+        max_coast_s = np.where(established, cfg.max_coast_established_s, cfg.max_coast_s)
+        max_sigma_m = np.where(established, cfg.max_sigma_h_established_m, cfg.max_sigma_h_m)
         write = np.zeros(n, dtype=bool)
         delete = np.zeros(n, dtype=bool)
         for i in range(n):
@@ -610,9 +679,11 @@ class Tracker:
                 duplicate=bool(duplicate[i]),
                 confirmable=bool(m_of_n[i]),
                 tentative_expired=bool(silent[i] > cfg.tentative_misses * table.revisit_s[i]),
-                lost=bool(silent[i] > cfg.max_coast_s or sigma_h[i] > cfg.max_sigma_h_m),
+                lost=bool(silent[i] > max_coast_s[i] or sigma_h[i] > max_sigma_m[i]),
                 stale=bool(silent[i] > cfg.coast_after_s),
             )
+            if new is TrackStatus.CONFIRMED and not np.isfinite(table.confirmed_s[i]):
+                table.confirmed_s[i] = t_s
             fed = i in touched or table.last_hit_s[i] > table.last_written_s[i]
             due = (
                 new is TrackStatus.COASTING and t_s - table.last_written_s[i] >= cfg.coast_report_s
@@ -630,6 +701,69 @@ class Tracker:
             self.stats.tracks_deleted += int(delete.sum())
             table.keep(~delete)
         return updates
+
+    def _reacquire(
+        self, confirmable: npt.NDArray[np.bool_], touched: set[int]
+    ) -> npt.NDArray[np.bool_]:
+        """Let coasting tracks take over new tracks that found their object again.
+
+        A tentative track about to be confirmed whose first detection came after a
+        coasting track's last one, and whose horizontal position and velocity agree with
+        that track's prediction (squared Mahalanobis distance in 4-D under the gate), is
+        the lost object re-acquired: the coasting track adopts its state and detections
+        and goes on under its old id. Pairs are chosen by global nearest neighbour; tracks
+        bound to different cooperative identities never pair. All rows are at the step
+        time here. Returns the rows given away (to be deleted).
+        """
+        table = self._table
+        n = len(table)
+        absorbed = np.zeros(n, dtype=bool)
+        status = table.status
+        new = np.array(
+            [i for i in range(n) if status[i] is TrackStatus.TENTATIVE and confirmable[i]],
+            dtype=np.intp,
+        )
+        old = np.array([i for i in range(n) if status[i] is TrackStatus.COASTING], dtype=np.intp)
+        if new.size == 0 or old.size == 0:
+            return absorbed
+        oi, ni = (a.reshape(-1) for a in np.meshgrid(old, new, indexing="ij"))
+        ok = table.first_hit_s[ni] > table.last_hit_s[oi]
+        ok &= np.array(
+            [
+                table.identity[a] is None
+                or table.identity[b] is None
+                or table.identity[a] == table.identity[b]
+                for a, b in zip(oi.tolist(), ni.tolist(), strict=True)
+            ],
+            dtype=bool,
+        )
+        oi, ni = oi[ok], ni[ok]
+        if oi.size == 0:
+            return absorbed
+        x, P = imm_combine(table.xm, table.Pm, table.mu)
+        hv = np.array([0, 1, 3, 4])
+        dx = x[oi][:, hv] - x[ni][:, hv]
+        S = P[oi][:, hv[:, None], hv] + P[ni][:, hv[:, None], hv]
+        d2 = np.einsum("ki,ki->k", dx, np.linalg.solve(S, dx[..., None])[..., 0])
+        gate = self._gate4
+        pos = {int(r): k for k, r in enumerate(old.tolist())}
+        col = {int(r): k for k, r in enumerate(new.tolist())}
+        assignment = gnn_assign(
+            old.size,
+            new.size,
+            [pos[int(r)] for r in oi.tolist()],
+            [col[int(r)] for r in ni.tolist()],
+            d2,
+            0.0,
+            gate,
+        )
+        for a, b in assignment.pairs.tolist():
+            dst, src = int(old[a]), int(new[b])
+            table.adopt(dst, src)
+            absorbed[src] = True
+            touched.add(dst)
+            self.stats.tracks_reacquired += 1
+        return absorbed
 
     def _to_updates(
         self, t_s: float, idx: IntArray, x: FloatArray, P: FloatArray, sigma_h: FloatArray
@@ -719,6 +853,8 @@ def _duplicates(
             continue
         if identity[i] is not None and identity[j] is not None and identity[i] != identity[j]:
             continue
+        if {status[i], status[j]} == {TrackStatus.TENTATIVE, TrackStatus.COASTING}:
+            continue  # a new track where a lost one may be: re-acquisition decides
         # keep the confirmed one, then the one with more detections, then the older (lower row)
         key_i = (confirmed[i], hits[i], -i)
         key_j = (confirmed[j], hits[j], -j)
@@ -727,17 +863,25 @@ def _duplicates(
 
 
 def _cap_omega(Pm: FloatArray) -> FloatArray:
-    """Scale the turn-rate row and column so its sigma is at most ``MAX_OMEGA_SIGMA_RPS``.
+    """Scale the turn-rate row and column so its sigma is at most ``MAX_OMEGA_SIGMA_RPS``."""
+    return _cap_sigma(Pm, (6,), MAX_OMEGA_SIGMA_RPS)
+
+
+def _cap_sigma(Pm: FloatArray, components: tuple[int, ...], cap: float) -> FloatArray:
+    """Scale the rows and columns of ``components`` so each one's sigma is at most ``cap``.
 
     A congruence with a diagonal scaling, so the covariance stays positive definite.
     """
-    var = Pm[..., 6, 6]
-    scale = np.sqrt(np.minimum(1.0, MAX_OMEGA_SIGMA_RPS**2 / np.maximum(var, 1e-300)))
-    if np.all(scale == 1.0):
-        return Pm
-    out = Pm.copy()
-    out[..., 6, :] *= scale[..., None]
-    out[..., :, 6] *= scale[..., None]
+    out = Pm
+    for c in components:
+        var = out[..., c, c]
+        scale = np.sqrt(np.minimum(1.0, cap**2 / np.maximum(var, 1e-300)))
+        if np.all(scale == 1.0):
+            continue
+        if out is Pm:
+            out = Pm.copy()
+        out[..., c, :] *= scale[..., None]
+        out[..., :, c] *= scale[..., None]
     return out
 
 
