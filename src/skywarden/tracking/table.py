@@ -39,6 +39,7 @@ class TrackTable:
     last_hit_s: FloatArray
     first_hit_s: FloatArray  # the track's first detection
     confirmed_s: FloatArray  # when the track was first confirmed, NaN while tentative
+    n_hits: FloatArray  # detections the track has taken in all
     hit_times_s: FloatArray  # (N, hit_memory) most recent detection times, NaN-padded
     last_written_s: FloatArray
     nis_sum: FloatArray  # sum over updates of the normalised innovation (d2 per dof)
@@ -60,6 +61,7 @@ class TrackTable:
             last_hit_s=np.zeros(0),
             first_hit_s=np.zeros(0),
             confirmed_s=np.zeros(0),
+            n_hits=np.zeros(0),
             hit_times_s=np.zeros((0, hit_memory)),
             last_written_s=np.zeros(0),
             nis_sum=np.zeros(0),
@@ -91,6 +93,7 @@ class TrackTable:
         self.last_hit_s = np.append(self.last_hit_s, t_s)
         self.first_hit_s = np.append(self.first_hit_s, t_s)
         self.confirmed_s = np.append(self.confirmed_s, np.nan)
+        self.n_hits = np.append(self.n_hits, 1.0)
         hits = np.full((1, self.hit_memory), np.nan)
         hits[0, -1] = t_s
         self.hit_times_s = np.concatenate([self.hit_times_s, hits])
@@ -108,6 +111,7 @@ class TrackTable:
         if rows.size == 0:
             return
         self.last_hit_s[rows] = np.maximum(self.last_hit_s[rows], t_s)
+        self.n_hits[rows] += 1.0
         shifted = np.roll(self.hit_times_s[rows], -1, axis=1)
         shifted[:, -1] = t_s
         self.hit_times_s[rows] = shifted
@@ -128,6 +132,7 @@ class TrackTable:
         self.t_s[dst] = self.t_s[src]
         self.last_hit_s[dst] = self.last_hit_s[src]
         self.hit_times_s[dst] = self.hit_times_s[src]
+        self.n_hits[dst] += self.n_hits[src]
         self.nis_sum[dst], self.nis_n[dst] = self.nis_sum[src], self.nis_n[src]
         self.revisit_s[dst] = self.revisit_s[src]
         if self.identity[dst] is None:
@@ -143,6 +148,7 @@ class TrackTable:
         self.last_hit_s = self.last_hit_s[idx]
         self.first_hit_s = self.first_hit_s[idx]
         self.confirmed_s = self.confirmed_s[idx]
+        self.n_hits = self.n_hits[idx]
         self.hit_times_s = self.hit_times_s[idx]
         self.last_written_s = self.last_written_s[idx]
         self.nis_sum = self.nis_sum[idx]

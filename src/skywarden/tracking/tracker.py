@@ -165,10 +165,14 @@ class TrackerConfig:
     reacquire_sigma_h_m: float = 2000.0
     coast_after_s: float = 20.0  # two long-range radar revisits missed
     max_coast_s: float = 600.0  # reports of a lost drone come minutes apart
-    # An established track (confirmed and fed for ``established_after_s``) coasts longer:
-    # a one-way attack drone lost by every sensor flies on for tens of minutes (brief 1.2:
-    # about 100 km unnoticed), and its predicted area is what the operator needs.
+    # An established track (confirmed, then fed for ``established_after_s`` with at least
+    # ``established_hits`` detections in all) coasts longer: a one-way attack drone lost
+    # by every sensor flies on for tens of minutes (brief 1.2: about 100 km unnoticed),
+    # and its predicted area is what the operator needs. 20 detections are two minutes
+    # of a 10-s radar at Pd 0.8; a drone-radar clutter track that slips through
+    # confirmation picks up a handful in the same time.
     established_after_s: float = 120.0
+    established_hits: int = 20
     max_coast_established_s: float = 1800.0
     max_sigma_h_established_m: float = 50000.0  # the area an operator would still search
     max_sigma_h_m: float = 20000.0  # beyond this the track no longer locates anything
@@ -625,6 +629,7 @@ class Tracker:
             self._table.record_hits(np.array([row]), np.array([crossing.t_s]))
             if hits >= 2:
                 self._table.hit_times_s[row, -min(hits, self._table.hit_memory) :] = crossing.t_s
+            self._table.n_hits[row] = hits
             self.stats.tracks_from_bearings += 1
             used.update(crossing.det_indices.tolist())
         self._bearings = [w for k, w in enumerate(waiting) if k not in used]
@@ -667,7 +672,9 @@ class Tracker:
         duplicate = _duplicates(x, P, table.status, table.hit_times_s, table.identity)
         duplicate |= absorbed
         silent = t_s - table.last_hit_s
-        established = table.last_hit_s - table.confirmed_s >= cfg.established_after_s
+        established = (table.last_hit_s - table.confirmed_s >= cfg.established_after_s) & (
+            table.n_hits >= cfg.established_hits
+        )
         max_coast_s = np.where(established, cfg.max_coast_established_s, cfg.max_coast_s)
         max_sigma_m = np.where(established, cfg.max_sigma_h_established_m, cfg.max_sigma_h_m)
         write = np.zeros(n, dtype=bool)
