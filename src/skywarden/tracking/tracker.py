@@ -3,10 +3,10 @@
 ``Tracker.step(t_s, detections) -> list[TrackUpdate]`` is the primitive (push, event
 time). One step:
 
-1. Detections are grouped by sensor (and measurement model) and processed in time order
-   (sequential multi-sensor update). Each detection is used at its own time: candidate
-   tracks are predicted to it pair by pair, so a 1-s batch of a rotating radar costs no
-   accuracy.
+1. Detections are grouped by sensor (and measurement model, ``tracking.groups``) and
+   processed in time order (sequential multi-sensor update). Each detection is used at
+   its own time: candidate tracks are predicted to it pair by pair, so a 1-s batch of a
+   rotating radar costs no accuracy.
 2. Cooperative reports (ADS-B ``icao24``, Remote ID ``uas_id``) go straight to the track
    bound to their identity; a cooperative aircraft never gets a second track.
 3. Others are gated: a KD-tree on track positions gives candidate pairs
@@ -32,7 +32,8 @@ time). One step:
    ``tentative_timeout_s`` is deleted.
 8. Re-acquisition: a coasting track wider than ``reacquire_sigma_h_m`` takes no plots
    (a lone plot would drag it away); when a new track confirms where the lost object
-   could be, the coasting track adopts it and goes on under its old id.
+   could be, the coasting track adopts it and goes on under its old id. The pairing, the
+   duplicate test and the covariance caps are pure functions in ``tracking.maintenance``.
 
 State layout: ``[e_m, n_m, u_m, ve_mps, vn_mps, vu_mps, omega_rps]`` in the ENU frame of
 one ``SiteFrame`` (the sector). Not thread-safe: one tracker belongs to one pipeline.
@@ -40,53 +41,40 @@ one ``SiteFrame`` (the sector). Not thread-safe: one tracker belongs to one pipe
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 
-from skywarden.core.enums import BearingSource, TrackStatus
+from skywarden.core.enums import TrackStatus
 from skywarden.core.ids import IdMinter
-from skywarden.core.types import (
-    AdsbReport,
-    Bearing,
-    Detection,
-    Plot,
-    RemoteIdReport,
-    Report,
-    TrackUpdate,
-)
+from skywarden.core.types import Detection, TrackUpdate
 from skywarden.geo.frames import SiteFrame
 from skywarden.tracking.association import gnn_assign
 from skywarden.tracking.gating import candidate_pairs, candidate_pairs_bearing, chi2_gate
+from skywarden.tracking.groups import DetectionGroup, group_detections, measure_fn
 from skywarden.tracking.imm import ImmConfig, imm_combine, imm_predict, imm_update
 from skywarden.tracking.initiation import find_crossings
 from skywarden.tracking.kalman import innovation, innovation_d2, ncv_retrodict, oosm_update
 from skywarden.tracking.lifecycle import next_status
-from skywarden.tracking.measmodels import (
-    ANGLE_COMPONENTS,
-    bearing,
-    position2,
-    position3,
-    sensor_rotation,
+from skywarden.tracking.maintenance import (
+    cap_omega,
+    cap_sigma,
+    duplicates,
+    reacquisition_pairs,
+    sigma_h_m,
+    stationary,
 )
+from skywarden.tracking.measmodels import ANGLE_COMPONENTS
 from skywarden.tracking.table import STATE_DIM, TrackTable
 
 __all__ = ["Tracker", "TrackerConfig", "TrackerStats"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
-MeasureFn = Callable[[FloatArray], tuple[FloatArray, FloatArray]]
 
-# A person on the ground places an object to about a kilometre (brief section 3).
-REPORT_SIGMA_M = 1000.0
-# Cooperative position reports are GNSS positions: metres horizontally, tens vertically.
-ADSB_SIGMA_H_M, ADSB_SIGMA_V_M = 30.0, 30.0
-REMOTE_ID_SIGMA_H_M, REMOTE_ID_SIGMA_V_M = 10.0, 15.0
 # A new track knows nothing of its velocity: 30 m/s (one sigma) puts a Shahed's 50 m/s
 # dash inside the 99.9 % gate while keeping a fresh track's gate small in clutter.
 INIT_SIGMA_V_MPS = 30.0
@@ -100,10 +88,6 @@ MAX_CONFIRM_NIS_PER_DOF = 1.5
 PD_ASSUMED = 0.9
 # Sensors revisiting at least this often confirm with ``confirm_hits_fast`` detections.
 FAST_REVISIT_S = 2.0
-# Two tracks are one object when their 6-D position-velocity difference is within the
-# chi-square 90 % point of 6 degrees of freedom of their joint uncertainty.
-DUPLICATE_D2 = 10.64
-DUPLICATE_RADIUS_SIGMAS = 4.0
 # No height from a 2-D report or a bearing fix without elevation: a low flyer, +/- 1 km.
 INIT_U_M, INIT_SIGMA_U_M = 300.0, 1000.0
 # KD-tree radius of a detection: this many sigmas of detection and track together.
@@ -111,10 +95,6 @@ GATE_RADIUS_SIGMAS = 4.5
 # Bearing gate half-width beyond the bearing's own sigmas: the angle a track's
 # uncertainty subtends at a few km.
 BEARING_GATE_EXTRA_DEG = 10.0
-# Turn-rate uncertainty is capped at 0.05 rad/s (about 3 deg/s, a standard-rate turn):
-# unbounded, a coasting track's turn rate would spread its position over the whole
-# compass within two minutes, and a mere radar gap would lose the track.
-MAX_OMEGA_SIGMA_RPS = 0.05
 # While a track coasts, the mixing of its modes turns the turn-rate uncertainty into
 # velocity uncertainty without bound (100 m/s after 20 minutes for a 36 m/s drone).
 # Capped per horizontal axis at 20 m/s: a cruising drone's heading anywhere within about
@@ -202,23 +182,6 @@ class TrackerStats:
         return self.late_dropped
 
 
-@dataclass(frozen=True, slots=True)
-class _Group:
-    """Detections of one sensor and one measurement model, as arrays in the sector frame."""
-
-    model: str  # a key of measmodels.ANGLE_COMPONENTS
-    dets: tuple[Detection, ...]
-    t_s: FloatArray  # (D,)
-    z: FloatArray  # (D, m)
-    R: FloatArray  # (D, m, m)
-    en_m: FloatArray  # (D, 2) detection position, or the sensor's for bearings
-    sensor_pos_m: FloatArray  # (D, 3) bearings: sensor position in the frame
-    rot: FloatArray  # (D, 3, 3) bearings: frame -> sensor-local rotation
-    identity: tuple[str | None, ...]
-    sigma_h_m: FloatArray  # (D,) horizontal sigma (bearings: sigma_az in degrees)
-    acoustic: bool = False  # bearings of sound: each refers to its emission time
-
-
 class Tracker:
     """Push-style multi-sensor tracker; call :meth:`step` with batches in arrival order."""
 
@@ -230,14 +193,15 @@ class Tracker:
         cfg = self.config
         self._table = TrackTable.empty(max(cfg.confirm_hits, cfg.confirm_hits_fast))
         self._t_s: float | None = None
-        self._bearings: list[tuple[_Group, int]] = []  # unassigned bearings waiting to cross
+        # unassigned bearings waiting to cross
+        self._bearings: list[tuple[DetectionGroup, int]] = []
         self._touched: set[int] = (
             set()
         )  # rows updated in this step (rows are stable until lifecycle)
         self._gate = {m: chi2_gate(m, self.config.gate_p) for m in (1, 2, 3)}
         self._gate4 = chi2_gate(4, self.config.gate_p)
         pi = np.asarray(self.config.imm.transition_per_s)
-        self._mu0 = _stationary(pi)
+        self._mu0 = stationary(pi)
 
     @property
     def t_s(self) -> float | None:
@@ -255,120 +219,16 @@ class Tracker:
         """Fuse ``detections`` (each at its own time, at most ``t_s``) and advance to ``t_s``."""
         if self._t_s is not None:
             t_s = max(t_s, self._t_s)
-        for group in self._groups(detections):
+        for group in group_detections(self.frame, detections, self.stats.unused_by_kind):
             self._fuse(group)
         self._initiate_from_bearings(t_s)
         self._t_s = t_s
         self._predict_rows(np.arange(len(self._table)), t_s)
         return self._lifecycle(t_s)
 
-    # --- measurements ---------------------------------------------------------------------
-
-    def _groups(self, detections: Sequence[Detection]) -> list[_Group]:
-        by_key: dict[tuple[str, str], list[Detection]] = {}
-        for det in detections:
-            key = _model_key(det)
-            if key is None:
-                self.stats.unused_by_kind[det.kind.value] += 1
-                continue
-            by_key.setdefault((det.sensor_id, key), []).append(det)
-        groups = [self._group(model, dets) for (_, model), dets in by_key.items()]
-        groups.sort(key=lambda g: float(np.min(g.t_s)))
-        return groups
-
-    def _group(self, model: str, dets: list[Detection]) -> _Group:
-        dets.sort(key=lambda d: d.t_s)
-        n = len(dets)
-        t = np.array([d.t_s for d in dets])
-        ident: list[str | None] = [None] * n
-        if model == "position3":
-            lat = np.array([d.lat for d in dets])  # type: ignore[union-attr]
-            lon = np.array([d.lon for d in dets])  # type: ignore[union-attr]
-            alt = np.array([d.alt_m for d in dets])  # type: ignore[union-attr]
-            e, nn, u = self.frame.to_enu(lat, lon, alt)
-            sh, sv = np.empty(n), np.empty(n)
-            for k, d in enumerate(dets):
-                sh[k], sv[k], ident[k] = _position_sigmas(d)
-            local = np.zeros((n, 3, 3))
-            local[:, 0, 0] = local[:, 1, 1] = sh**2
-            local[:, 2, 2] = sv**2
-            # the sigmas are in the detection's local axes; rotate them into the frame's
-            rot = np.stack(
-                [
-                    sensor_rotation(self.frame.lat0, self.frame.lon0, a, b)
-                    for a, b in zip(lat, lon, strict=True)
-                ]
-            )
-            R = np.swapaxes(rot, 1, 2) @ local @ rot
-            z = np.stack([e, nn, u], axis=1)
-            return _Group(model, tuple(dets), t, z, R, z[:, :2], z, rot, tuple(ident), sh)
-        if model == "position2":
-            lat = np.array([d.lat for d in dets])  # type: ignore[union-attr]
-            lon = np.array([d.lon for d in dets])  # type: ignore[union-attr]
-            e, nn = self.frame.to_en(lat, lon)
-            z = np.stack([e, nn], axis=1)
-            R = np.broadcast_to(np.eye(2) * REPORT_SIGMA_M**2, (n, 2, 2)).copy()
-            sh = np.full(n, REPORT_SIGMA_M)
-            return _Group(
-                model,
-                tuple(dets),
-                t,
-                z,
-                R,
-                z,
-                np.zeros((n, 3)),
-                np.zeros((n, 3, 3)),
-                tuple(ident),
-                sh,
-            )
-        # bearings from one sensor: one site
-        b0 = dets[0]
-        assert isinstance(b0, Bearing)
-        se, sn, su = self.frame.to_enu(b0.sensor_lat, b0.sensor_lon, b0.sensor_alt_m)
-        spos = np.array([float(se), float(sn), float(su)])
-        rot = sensor_rotation(self.frame.lat0, self.frame.lon0, b0.sensor_lat, b0.sensor_lon)
-        with_el = model == "bearing_az_el"
-        m = 2 if with_el else 1
-        z = np.zeros((n, m))
-        R = np.zeros((n, m, m))
-        for k, d in enumerate(dets):
-            assert isinstance(d, Bearing)
-            z[k, 0] = d.az_deg
-            R[k, 0, 0] = d.sigma_az_deg**2
-            if with_el:
-                assert d.el_deg is not None and d.sigma_el_deg is not None
-                z[k, 1] = d.el_deg
-                R[k, 1, 1] = d.sigma_el_deg**2
-        sig = np.sqrt(R[:, 0, 0])
-        return _Group(
-            model,
-            tuple(dets),
-            t,
-            z,
-            R,
-            np.broadcast_to(spos[:2], (n, 2)).copy(),
-            np.broadcast_to(spos, (n, 3)).copy(),
-            np.broadcast_to(rot, (n, 3, 3)).copy(),
-            tuple(ident),
-            sig,
-            acoustic=b0.source is BearingSource.ACOUSTIC,
-        )
-
-    def _measure_fn(self, group: _Group, det_idx: IntArray) -> MeasureFn:
-        if group.model == "position3":
-            return position3
-        if group.model == "position2":
-            return position2
-        return functools.partial(
-            bearing,
-            sensor_pos_m=group.sensor_pos_m[det_idx],
-            rot=group.rot[det_idx],
-            with_elevation=group.model == "bearing_az_el",
-        )
-
     # --- association and update -----------------------------------------------------------
 
-    def _fuse(self, group: _Group) -> None:
+    def _fuse(self, group: DetectionGroup) -> None:
         table = self._table
         n_det = len(group.dets)
         self.stats.used += n_det
@@ -404,7 +264,7 @@ class Tracker:
             if group.acoustic:
                 t_pair = self._emission_t_s(group, tr_idx, det_idx)
             x, P = self._state_at(tr_idx, t_pair)
-            z_hat, H = self._measure_fn(group, det_idx)(x)
+            z_hat, H = measure_fn(group, det_idx)(x)
             nu = innovation(group.z[det_idx], z_hat, ANGLE_COMPONENTS[group.model])
             S = H @ P @ np.swapaxes(H, 1, 2) + group.R[det_idx]
             d2 = innovation_d2(nu, S)
@@ -448,10 +308,10 @@ class Tracker:
         )
         if rows.size:
             _, P = imm_combine(table.xm[rows], table.Pm[rows], table.mu[rows])
-            out[rows] = _sigma_h_m(P) > self.config.reacquire_sigma_h_m
+            out[rows] = sigma_h_m(P) > self.config.reacquire_sigma_h_m
         return out
 
-    def _candidates(self, group: _Group) -> tuple[IntArray, IntArray]:
+    def _candidates(self, group: DetectionGroup) -> tuple[IntArray, IntArray]:
         table = self._table
         if len(table) == 0:
             empty = np.zeros(0, dtype=np.intp)
@@ -500,7 +360,7 @@ class Tracker:
             x[back], P[back] = xd, Pd
         return x, P
 
-    def _emission_t_s(self, group: _Group, rows: IntArray, dets: IntArray) -> FloatArray:
+    def _emission_t_s(self, group: DetectionGroup, rows: IntArray, dets: IntArray) -> FloatArray:
         """When the sound each acoustic bearing heard left the track's object.
 
         ``t - R/c`` with ``R`` the distance from the node to the track predicted to the
@@ -512,7 +372,7 @@ class Tracker:
         r_m = np.linalg.norm(x[:, :3] - group.sensor_pos_m[dets], axis=1)
         return np.asarray(t - r_m / SPEED_OF_SOUND_MPS, dtype=np.float64)
 
-    def _update(self, group: _Group, rows: IntArray, dets: IntArray, t: FloatArray) -> None:
+    def _update(self, group: DetectionGroup, rows: IntArray, dets: IntArray, t: FloatArray) -> None:
         """Update ``rows`` with detections ``dets`` of ``group``, each pair at its time ``t``."""
         table, cfg = self._table, self.config
         dt = t - table.t_s[rows]
@@ -525,10 +385,8 @@ class Tracker:
         if now.size:
             r, d = rows[now], dets[now]
             xm, Pm, mu_pred = imm_predict(table.xm[r], table.Pm[r], table.mu[r], dt[now], cfg.imm)
-            Pm = _cap_omega(Pm)
-            res = imm_update(
-                xm, Pm, mu_pred, group.z[d], group.R[d], self._measure_fn(group, d), angle
-            )
+            Pm = cap_omega(Pm)
+            res = imm_update(xm, Pm, mu_pred, group.z[d], group.R[d], measure_fn(group, d), angle)
             table.xm[r], table.Pm[r], table.mu[r], table.t_s[r] = res.xm, res.Pm, res.mu, t[now]
             table.record_hits(r, t[now])
             self._touched.update(r.tolist())
@@ -543,7 +401,7 @@ class Tracker:
                     dt[oos],
                     group.z[d],
                     group.R[d],
-                    self._measure_fn(group, d),
+                    measure_fn(group, d),
                     cfg.imm.noise_ncv,
                     angle,
                 )
@@ -552,7 +410,7 @@ class Tracker:
             self._touched.update(r.tolist())
             self._bind(group, r, d)
 
-    def _bind(self, group: _Group, rows: IntArray, dets: IntArray) -> None:
+    def _bind(self, group: DetectionGroup, rows: IntArray, dets: IntArray) -> None:
         for r, d in zip(rows.tolist(), dets.tolist(), strict=True):
             ident = group.identity[d]
             if ident is not None:
@@ -570,7 +428,7 @@ class Tracker:
         self.stats.tracks_started += 1
         return self._table.add(self._ids.mint(), x, P, self._mu0, t_s, identity, revisit_s)
 
-    def _start_track(self, group: _Group, d: int) -> None:
+    def _start_track(self, group: DetectionGroup, d: int) -> None:
         x = np.zeros(STATE_DIM)
         P = np.diag(
             [0.0, 0.0, 0.0, INIT_SIGMA_V_MPS**2, INIT_SIGMA_V_MPS**2, INIT_SIGMA_V_MPS**2, 1e-4]
@@ -645,10 +503,10 @@ class Tracker:
         xm, Pm, mu = imm_predict(
             table.xm[rows], table.Pm[rows], table.mu[rows], dt, self.config.imm
         )
-        Pm = _cap_omega(Pm)
+        Pm = cap_omega(Pm)
         coasting = np.array([table.status[r] is TrackStatus.COASTING for r in rows.tolist()])
         if coasting.any():
-            Pm[coasting] = _cap_sigma(Pm[coasting], (3, 4), MAX_COAST_SIGMA_V_MPS)
+            Pm[coasting] = cap_sigma(Pm[coasting], (3, 4), MAX_COAST_SIGMA_V_MPS)
         table.xm[rows], table.Pm[rows], table.mu[rows] = xm, Pm, mu
         table.t_s[rows] = t_s
 
@@ -668,8 +526,8 @@ class Tracker:
         m_of_n &= fits
         absorbed = self._reacquire(m_of_n, touched)
         x, P = imm_combine(table.xm, table.Pm, table.mu)
-        sigma_h = _sigma_h_m(P)
-        duplicate = _duplicates(x, P, table.status, table.hit_times_s, table.identity)
+        sigma_h = sigma_h_m(P)
+        duplicate = duplicates(x, P, table.status, table.hit_times_s, table.identity)
         duplicate |= absorbed
         silent = t_s - table.last_hit_s
         established = (table.last_hit_s - table.confirmed_s >= cfg.established_after_s) & (
@@ -723,49 +581,19 @@ class Tracker:
         time here. Returns the rows given away (to be deleted).
         """
         table = self._table
-        n = len(table)
-        absorbed = np.zeros(n, dtype=bool)
-        status = table.status
-        new = np.array(
-            [i for i in range(n) if status[i] is TrackStatus.TENTATIVE and confirmable[i]],
-            dtype=np.intp,
+        absorbed = np.zeros(len(table), dtype=bool)
+        pairs = reacquisition_pairs(
+            table.xm,
+            table.Pm,
+            table.mu,
+            table.status,
+            table.first_hit_s,
+            table.last_hit_s,
+            table.identity,
+            confirmable,
+            self._gate4,
         )
-        old = np.array([i for i in range(n) if status[i] is TrackStatus.COASTING], dtype=np.intp)
-        if new.size == 0 or old.size == 0:
-            return absorbed
-        oi, ni = (a.reshape(-1) for a in np.meshgrid(old, new, indexing="ij"))
-        ok = table.first_hit_s[ni] > table.last_hit_s[oi]
-        ok &= np.array(
-            [
-                table.identity[a] is None
-                or table.identity[b] is None
-                or table.identity[a] == table.identity[b]
-                for a, b in zip(oi.tolist(), ni.tolist(), strict=True)
-            ],
-            dtype=bool,
-        )
-        oi, ni = oi[ok], ni[ok]
-        if oi.size == 0:
-            return absorbed
-        x, P = imm_combine(table.xm, table.Pm, table.mu)
-        hv = np.array([0, 1, 3, 4])
-        dx = x[oi][:, hv] - x[ni][:, hv]
-        S = P[oi][:, hv[:, None], hv] + P[ni][:, hv[:, None], hv]
-        d2 = np.einsum("ki,ki->k", dx, np.linalg.solve(S, dx[..., None])[..., 0])
-        gate = self._gate4
-        pos = {int(r): k for k, r in enumerate(old.tolist())}
-        col = {int(r): k for k, r in enumerate(new.tolist())}
-        assignment = gnn_assign(
-            old.size,
-            new.size,
-            [pos[int(r)] for r in oi.tolist()],
-            [col[int(r)] for r in ni.tolist()],
-            d2,
-            0.0,
-            gate,
-        )
-        for a, b in assignment.pairs.tolist():
-            dst, src = int(old[a]), int(new[b])
+        for dst, src in pairs:
             table.adopt(dst, src)
             absorbed[src] = True
             touched.add(dst)
@@ -799,107 +627,3 @@ class Tracker:
             )
             for k, i in enumerate(idx.tolist())
         ]
-
-
-def _model_key(det: Detection) -> str | None:
-    if isinstance(det, Plot | AdsbReport | RemoteIdReport):
-        return "position3"
-    if isinstance(det, Report):
-        return "position2"
-    if isinstance(det, Bearing):
-        if det.el_deg is not None and det.sigma_el_deg is not None:
-            return "bearing_az_el"
-        return "bearing_az"
-    return None  # pragma: no cover - the Detection union is closed
-
-
-def _position_sigmas(det: Detection) -> tuple[float, float, str | None]:
-    if isinstance(det, Plot):
-        return det.sigma_h_m, det.sigma_v_m, None
-    if isinstance(det, AdsbReport):
-        return ADSB_SIGMA_H_M, ADSB_SIGMA_V_M, f"icao24:{det.icao24}"
-    assert isinstance(det, RemoteIdReport)
-    return REMOTE_ID_SIGMA_H_M, REMOTE_ID_SIGMA_V_M, f"uas:{det.uas_id}"
-
-
-def _duplicates(
-    x: FloatArray,
-    P: FloatArray,
-    status: list[TrackStatus],
-    hit_times_s: FloatArray,
-    identity: list[str | None],
-) -> npt.NDArray[np.bool_]:
-    """Mark tracks that duplicate a better track of the same object.
-
-    Several sensors seeing a new object at once can each start a track before any is
-    confirmed. Two tracks whose positions and velocities agree within their joint
-    uncertainty (squared Mahalanobis distance under ``DUPLICATE_D2`` in 6-D) are one
-    object: the one that is not confirmed, or has fewer recent detections, or is younger,
-    goes. Tracks bound to different cooperative identities are never merged.
-    """
-    n = x.shape[0]
-    out = np.zeros(n, dtype=bool)
-    if n < 2:
-        return out
-    sigma = np.sqrt(np.maximum(P[:, 0, 0], P[:, 1, 1]))
-    tree = cKDTree(x[:, :2])
-    pairs = tree.query_pairs(
-        r=DUPLICATE_RADIUS_SIGMAS * float(np.percentile(sigma, 95)) + 1.0, output_type="ndarray"
-    )
-    if pairs.size == 0:
-        return out
-    a, b = pairs[:, 0], pairs[:, 1]
-    dx = x[a, :6] - x[b, :6]
-    S = P[a, :6, :6] + P[b, :6, :6]
-    d2 = np.einsum("ki,ki->k", dx, np.linalg.solve(S, dx[..., None])[..., 0])
-    hits = np.sum(np.isfinite(hit_times_s), axis=1)
-    confirmed = np.array([st is not TrackStatus.TENTATIVE for st in status])
-    for k in np.flatnonzero(d2 < DUPLICATE_D2).tolist():
-        i, j = int(a[k]), int(b[k])
-        if out[i] or out[j]:
-            continue
-        if identity[i] is not None and identity[j] is not None and identity[i] != identity[j]:
-            continue
-        if {status[i], status[j]} == {TrackStatus.TENTATIVE, TrackStatus.COASTING}:
-            continue  # a new track where a lost one may be: re-acquisition decides
-        # keep the confirmed one, then the one with more detections, then the older (lower row)
-        key_i = (confirmed[i], hits[i], -i)
-        key_j = (confirmed[j], hits[j], -j)
-        out[j if key_i >= key_j else i] = True
-    return out
-
-
-def _cap_omega(Pm: FloatArray) -> FloatArray:
-    """Scale the turn-rate row and column so its sigma is at most ``MAX_OMEGA_SIGMA_RPS``."""
-    return _cap_sigma(Pm, (6,), MAX_OMEGA_SIGMA_RPS)
-
-
-def _cap_sigma(Pm: FloatArray, components: tuple[int, ...], cap: float) -> FloatArray:
-    """Scale the rows and columns of ``components`` so each one's sigma is at most ``cap``.
-
-    A congruence with a diagonal scaling, so the covariance stays positive definite.
-    """
-    out = Pm
-    for c in components:
-        var = out[..., c, c]
-        scale = np.sqrt(np.minimum(1.0, cap**2 / np.maximum(var, 1e-300)))
-        if np.all(scale == 1.0):
-            continue
-        if out is Pm:
-            out = Pm.copy()
-        out[..., c, :] *= scale[..., None]
-        out[..., :, c] *= scale[..., None]
-    return out
-
-
-def _stationary(pi: FloatArray) -> FloatArray:
-    """Stationary distribution of a 2-state Markov matrix: the initial mode probabilities."""
-    p01, p10 = float(pi[0, 1]), float(pi[1, 0])
-    return np.array([p10, p01], dtype=np.float64) / (p01 + p10)
-
-
-def _sigma_h_m(P: FloatArray) -> FloatArray:
-    """Square root of the larger eigenvalue of each horizontal covariance."""
-    a, b, c = P[:, 0, 0], P[:, 0, 1], P[:, 1, 1]
-    root = np.sqrt(np.maximum(0.25 * (a - c) ** 2 + b**2, 0.0))
-    return np.asarray(np.sqrt(0.5 * (a + c) + root), dtype=np.float64)
