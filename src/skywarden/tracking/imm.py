@@ -43,7 +43,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import logsumexp
 
-from skywarden.tracking.kalman import MeasureFn, ekf_update
+from skywarden.tracking.kalman import MeasureFn, UpdateResult, ekf_update, pda_update
 from skywarden.tracking.models import MotionNoise, ct_predict, ncv_predict
 
 __all__ = [
@@ -53,12 +53,14 @@ __all__ = [
     "ImmUpdateResult",
     "imm_combine",
     "imm_mix",
+    "imm_pda_update",
     "imm_predict",
     "imm_update",
     "transition_matrix",
 ]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 NCV, CT = 0, 1
 N_MODELS = 2
 # Mode probabilities never fall below this, so a model can always come back (a drone
@@ -176,14 +178,62 @@ def imm_update(
     ``R (N, m, m)``; ``angle_mask (m,)`` as in :func:`ekf_update`. Mode probabilities are
     floored at ``MIN_MODE_PROB`` and renormalised.
     """
-    xs, Ps, logls = [], [], []
+    results = []
     for j in range(xm.shape[1]):
         z_hat, H = measure(xm[:, j])
-        res = ekf_update(xm[:, j], Pm[:, j], z, z_hat, H, R, angle_mask)
-        xs.append(res.x)
-        Ps.append(res.P)
-        logls.append(res.log_likelihood)
-    log_l = np.stack(logls, axis=1)
+        results.append(ekf_update(xm[:, j], Pm[:, j], z, z_hat, H, R, angle_mask))
+    return _mode_update(results, mu_pred)
+
+
+def imm_pda_update(
+    xm: FloatArray,
+    Pm: FloatArray,
+    mu_pred: FloatArray,
+    measure: MeasureFn,
+    rows: IntArray,
+    z: FloatArray,
+    R: FloatArray,
+    beta: FloatArray,
+    beta_miss: FloatArray,
+    pd: float,
+    clutter_density: float,
+    angle_mask: npt.ArrayLike,
+) -> ImmUpdateResult:
+    """Update every model with all of each track's gated detections (JPDA/PDA).
+
+    As :func:`imm_update`, with :func:`kalman.pda_update` per model: ``rows (K,)`` names
+    the track of each pair, ``z (K, m)``, ``R (K, m, m)``, ``beta (K,)`` and
+    ``beta_miss (N,)`` are the association probabilities. A model's likelihood is that of
+    "the object or clutter" against clutter alone, so modes are weighed by how well each
+    explains the detections it was offered.
+    """
+    results = []
+    for j in range(xm.shape[1]):
+        z_hat, H = measure(xm[:, j])
+        results.append(
+            pda_update(
+                xm[:, j],
+                Pm[:, j],
+                z_hat,
+                H,
+                rows,
+                z,
+                R,
+                beta,
+                beta_miss,
+                pd,
+                clutter_density,
+                angle_mask,
+            )
+        )
+    return _mode_update(results, mu_pred)
+
+
+def _mode_update(results: list[UpdateResult], mu_pred: FloatArray) -> ImmUpdateResult:
+    """Stack per-model posteriors and update the mode probabilities from their likelihoods."""
+    xs = [r.x for r in results]
+    Ps = [r.P for r in results]
+    log_l = np.stack([r.log_likelihood for r in results], axis=1)
     log_joint = np.log(np.maximum(mu_pred, np.finfo(np.float64).tiny)) + log_l
     log_total = logsumexp(log_joint, axis=1)
     mu = np.maximum(np.exp(log_joint - log_total[:, None]), MIN_MODE_PROB)

@@ -39,6 +39,7 @@ __all__ = [
     "innovation_d2",
     "ncv_retrodict",
     "oosm_update",
+    "pda_update",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -106,6 +107,84 @@ def ekf_update(
     d2 = innovation_d2(nu, S)
     _sign, logdet = np.linalg.slogdet(2.0 * np.pi * S)
     return UpdateResult(x_new, _symmetrise(P_new), nu, S, -0.5 * (d2 + logdet))
+
+
+def pda_update(
+    x: FloatArray,
+    P: FloatArray,
+    z_hat: FloatArray,
+    H: FloatArray,
+    rows: npt.ArrayLike,
+    z: FloatArray,
+    R: FloatArray,
+    beta: npt.ArrayLike,
+    beta_miss: npt.ArrayLike,
+    pd: float,
+    clutter_density: float,
+    angle_mask: npt.ArrayLike,
+) -> UpdateResult:
+    """Batched probabilistic data association (PDA) update over all of a track's detections.
+
+    ``x (N, 7)``, ``P``, ``z_hat (N, m)`` and ``H (N, m, 7)`` are the N tracks at their
+    prediction; the K gated pairs are ``rows (K,)`` (track of each pair), ``z (K, m)``,
+    ``R (K, m, m)`` and their association probabilities ``beta (K,)`` with
+    ``beta_miss (N,)`` (from :func:`skywarden.tracking.association.jpda_weights`; each
+    track's betas and beta_miss sum to 1). With ``nu_k = z_k - z_hat``::
+
+        nu_bar = Σ_k beta_k nu_k
+        S      = H P H^T + R_bar,   R_bar = Σ_k beta_k R_k / Σ_k beta_k
+        K      = P H^T S^-1
+        x'     = x + K nu_bar
+        P'     = beta_miss P + (1 - beta_miss) P_c
+                 + K (Σ_k beta_k nu_k nu_k^T - nu_bar nu_bar^T) K^T
+
+    with ``P_c`` the Joseph-form posterior of one detection (Bar-Shalom's PDA filter; the
+    plots of one radar have nearly equal noise, so one ``R_bar`` stands for them). The
+    log-likelihood is that of "the object or clutter" against clutter alone,
+    ``log(1 - pd + pd Σ_k N(nu_k; 0, H P H^T + R_k) / clutter_density)``, comparable
+    across the models of one track (IMM). A track with no pair keeps its prior.
+    """
+    r = np.asarray(rows, dtype=np.intp).reshape(-1)
+    b = np.asarray(beta, dtype=np.float64).reshape(-1)
+    b0 = np.asarray(beta_miss, dtype=np.float64).reshape(-1)
+    n, m = z_hat.shape
+    if not r.size == b.size == z.shape[0] == R.shape[0]:
+        raise ValueError("rows, z, R and beta must be aligned over the K pairs")
+    if b0.shape != (n,):
+        raise ValueError(f"beta_miss must have shape ({n},), got {b0.shape}")
+    if clutter_density <= 0.0:
+        raise ValueError("clutter_density must be positive")
+    nu = innovation(z, z_hat[r], angle_mask)
+    HPHt = H @ P @ np.swapaxes(H, 1, 2)
+    S_k = _symmetrise(HPHt[r] + R)
+    d2 = innovation_d2(nu, S_k)
+    _sign, logdet = np.linalg.slogdet(2.0 * np.pi * S_k)
+    g = np.exp(-0.5 * (d2 + logdet))
+    ratio_sum = np.zeros(n)
+    np.add.at(ratio_sum, r, g / clutter_density)
+    log_l = np.log(1.0 - pd + pd * ratio_sum)
+
+    b_sum = np.zeros(n)
+    np.add.at(b_sum, r, b)
+    nu_bar = np.zeros((n, m))
+    np.add.at(nu_bar, r, b[:, None] * nu)
+    spread = np.zeros((n, m, m))
+    np.add.at(spread, r, b[:, None, None] * np.einsum("ki,kj->kij", nu, nu))
+    R_bar = np.zeros((n, m, m))
+    np.add.at(R_bar, r, b[:, None, None] * R)
+    has = b_sum > 0.0
+    R_bar[has] /= b_sum[has, None, None]
+    R_bar[~has] = np.eye(m)  # unused: those rows keep their prior
+    S = _symmetrise(HPHt + R_bar)
+    gain = np.swapaxes(np.linalg.solve(S, H @ P), 1, 2)
+    ikh = np.eye(x.shape[1]) - gain @ H
+    gt = np.swapaxes(gain, 1, 2)
+    P_c = ikh @ P @ np.swapaxes(ikh, 1, 2) + gain @ R_bar @ gt
+    outer = spread - np.einsum("ni,nj->nij", nu_bar, nu_bar)
+    P_new = b0[:, None, None] * P + (1.0 - b0)[:, None, None] * P_c + gain @ outer @ gt
+    x_new = x + np.einsum("nim,nm->ni", gain, nu_bar)
+    x_new[~has], P_new[~has] = x[~has], P[~has]
+    return UpdateResult(x_new, _symmetrise(P_new), nu_bar, S, log_l)
 
 
 def ncv_retrodict(

@@ -13,6 +13,7 @@ from skywarden.tracking.imm import (
     ImmConfig,
     imm_combine,
     imm_mix,
+    imm_pda_update,
     imm_predict,
     imm_update,
     transition_matrix,
@@ -150,3 +151,21 @@ def test_imm_does_not_mutate_inputs() -> None:
     imm_combine(xm, Pm, mu)
     for before, after in zip(copies, (xm, Pm, mu), strict=True):
         np.testing.assert_array_equal(before, after)
+
+
+def test_imm_pda_update_with_certain_detections_updates_each_model_as_imm_update() -> None:
+    rng = np.random.default_rng(33)
+    n = 5
+    xm, Pm, mu = random_models(rng, n)
+    xm[:, 1] = xm[:, 0] + rng.normal(0, 5, (n, 7))  # both models near the detection
+    z = xm[:, 0, :3] + rng.normal(0, 50, (n, 3))
+    R = np.tile(np.eye(3) * 100.0, (n, 1, 1))
+    plain = imm_update(xm, Pm, mu, z, R, position3, MASK3)
+    pda = imm_pda_update(
+        xm, Pm, mu, position3, np.arange(n), z, R, np.ones(n), np.zeros(n), 0.9, 1e-200, MASK3
+    )
+    np.testing.assert_allclose(pda.xm, plain.xm, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(pda.Pm, plain.Pm, rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(pda.mu.sum(axis=1), 1.0, rtol=1e-12)
+    # with clutter this sparse, "object or clutter" is the object: the same mode weights
+    np.testing.assert_allclose(pda.mu, plain.mu, rtol=1e-6, atol=1e-9)

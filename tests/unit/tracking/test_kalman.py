@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import multivariate_normal
@@ -14,6 +15,7 @@ from skywarden.tracking.kalman import (
     innovation_d2,
     ncv_retrodict,
     oosm_update,
+    pda_update,
 )
 from skywarden.tracking.measmodels import ANGLE_COMPONENTS, bearing, position3
 from skywarden.tracking.models import MotionNoise, ncv_predict
@@ -151,3 +153,65 @@ def test_kalman_oosm_accepts_precomputed_measurement() -> None:
     b = oosm_update(x, P, -1.5, z, R, position3(x_d), noise, mask)
     np.testing.assert_array_equal(a.x, b.x)
     np.testing.assert_array_equal(a.P, b.P)
+
+
+def test_kalman_pda_update_is_the_moment_matched_mixture_of_its_hypotheses() -> None:
+    # PDA = moments of the mixture {prior w.p. beta_miss, EKF update on z_k w.p. beta_k}
+    # when the detections share R (Bar-Shalom); checked per track against that mixture.
+    rng = np.random.default_rng(31)
+    n, m = 3, 3
+    x = rng.normal(0, 100, (n, 7))
+    P = random_spd(rng, n, 7, 10.0)
+    H = np.broadcast_to(np.eye(m, 7), (n, m, 7)).copy()
+    z_hat = x[:, :m]
+    R_one = random_spd(rng, 1, m, 4.0)[0]
+    rows = np.array([0, 0, 0, 1, 1])  # track 2 has no detection
+    z = z_hat[rows] + rng.normal(0, 8, (rows.size, m))
+    R = np.broadcast_to(R_one, (rows.size, m, m)).copy()
+    beta = np.array([0.5, 0.2, 0.1, 0.7, 0.25])
+    beta_miss = np.array([0.2, 0.05, 1.0])
+    res = pda_update(x, P, z_hat, H, rows, z, R, beta, beta_miss, 0.9, 1e-6, [False] * m)
+    for t in range(n):
+        mine = np.flatnonzero(rows == t)
+        if mine.size == 0:
+            np.testing.assert_allclose(res.x[t], x[t])
+            np.testing.assert_allclose(res.P[t], P[t])
+            continue
+        one = ekf_update(
+            np.repeat(x[t : t + 1], mine.size, 0),
+            np.repeat(P[t : t + 1], mine.size, 0),
+            z[mine],
+            np.repeat(z_hat[t : t + 1], mine.size, 0),
+            np.repeat(H[t : t + 1], mine.size, 0),
+            R[mine],
+            [False] * m,
+        )
+        w = np.concatenate([[beta_miss[t]], beta[mine]])
+        xs = np.concatenate([x[t : t + 1], one.x])
+        Ps = np.concatenate([P[t : t + 1], one.P])
+        mean = w @ xs
+        dev = xs - mean
+        cov = np.einsum("i,ijk->jk", w, Ps) + np.einsum("i,ij,ik->jk", w, dev, dev)
+        np.testing.assert_allclose(res.x[t], mean, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(res.P[t], cov, rtol=1e-8, atol=1e-8)
+        # likelihood of "object or clutter" against clutter alone
+        S = H[t] @ P[t] @ H[t].T + R_one
+        g = [multivariate_normal(z_hat[t], S).pdf(z[k]) for k in mine]
+        assert res.log_likelihood[t] == pytest.approx(np.log(0.1 + 0.9 * sum(g) / 1e-6))
+
+
+def test_kalman_pda_update_with_one_certain_detection_is_the_ekf() -> None:
+    rng = np.random.default_rng(32)
+    n, m = 4, 3
+    x = rng.normal(0, 100, (n, 7))
+    P = random_spd(rng, n, 7, 10.0)
+    H = rng.normal(size=(n, m, 7))
+    R = random_spd(rng, n, m, 3.0)
+    z_hat = rng.normal(0, 100, (n, m))
+    z = z_hat + rng.normal(0, 5, (n, m))
+    pda = pda_update(
+        x, P, z_hat, H, np.arange(n), z, R, np.ones(n), np.zeros(n), 0.9, 1e-6, [False] * m
+    )
+    ekf = ekf_update(x, P, z, z_hat, H, R, [False] * m)
+    np.testing.assert_allclose(pda.x, ekf.x, rtol=1e-9)
+    np.testing.assert_allclose(pda.P, ekf.P, rtol=1e-8, atol=1e-8)
