@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python bench/tracker_vs_stonesoup.py [--scenarios NAME_OR_PATH ...]
         [--stonesoup-venv .venv-stonesoup] [--quick]
         [--cutoff-m M] [--stonesoup-timestamps step|own] [--stonesoup-steps sensor|batch]
-        [--stonesoup-cache DIR] [--fresh] [--duration-s S]
+        [--stonesoup-cache DIR] [--fresh] [--duration-s S] [--jpda]
 
 Stone Soup lives in its own venv and never becomes a SkyWarden dependency; create it once::
 
@@ -30,6 +30,9 @@ these steps, in the same order, at the same step times.
 - SkyWarden: ``Tracker(frame, TrackerConfig(...))`` in this process, as ``skywarden run``
   builds it (the frame of the scenario's geography, each sensor's revisit and clutter
   density from ``skywarden.sim.registry``). It gets every detection kind.
+- With ``--jpda``, a second SkyWarden row: the same tracker with
+  ``TrackerConfig(association="jpda")`` (its plots' state updates weigh every gated plot
+  by its JPDA probability; GNN still decides hits and new tracks).
 - Stone Soup 1.9.1: a subprocess in its venv (``bench/_stonesoup_worker.py``) fed the
   plots, converted here once to the same frame's ENU (that conversion is outside Stone
   Soup's clock; SkyWarden's own conversion is inside its clock). Stone Soup gets plots
@@ -126,7 +129,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -241,6 +244,7 @@ class Options:
     per_sensor: bool  # one Stone Soup update per sensor within a step
     cache: Path | None  # folder of reusable Stone Soup runs; None: always run
     duration_s: float | None  # score only the first seconds of each scenario; None: all
+    jpda: bool  # also run SkyWarden with JPDA association
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,6 +503,9 @@ def bench_scenario(name: str, opts: Options) -> tuple[list[Row], StoneSoupRun | 
     revisits = dict(config.revisit_s)
     runs["SkyWarden"] = run_skywarden(frame, steps, config)
     progress(f"{name}: SkyWarden {runs['SkyWarden'].wall_s:.1f} s")
+    if opts.jpda:
+        runs["SkyWarden JPDA"] = run_skywarden(frame, steps, replace(config, association="jpda"))
+        progress(f"{name}: SkyWarden JPDA {runs['SkyWarden JPDA'].wall_s:.1f} s")
     ss: StoneSoupRun | None = None
     python = opts.python
     with tempfile.TemporaryDirectory(prefix="sw-vs-ss-") as tmp:
@@ -595,6 +602,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--fresh", action="store_true", help="run Stone Soup even if cached")
     parser.add_argument(
+        "--jpda", action="store_true", help="add a row of SkyWarden with JPDA association"
+    )
+    parser.add_argument(
         "--duration-s",
         type=float,
         default=None,
@@ -616,6 +626,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         per_sensor=args.stonesoup_steps == "sensor",
         cache=None if args.fresh else args.stonesoup_cache,
         duration_s=args.duration_s,
+        jpda=args.jpda,
     )
     rows: list[Row] = []
     versions: dict[str, str] = {}

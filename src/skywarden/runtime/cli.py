@@ -297,7 +297,7 @@ def _tracker_config(path: Path | None) -> TrackerConfig:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return TrackerConfig(**doc)
-    except (OSError, yaml.YAMLError, TypeError) as exc:
+    except (OSError, yaml.YAMLError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: not a tracker configuration: {exc}") from exc
 
 

@@ -52,10 +52,16 @@ from skywarden.core.enums import TrackStatus
 from skywarden.core.ids import IdMinter
 from skywarden.core.types import Detection, TrackUpdate
 from skywarden.geo.frames import SiteFrame
-from skywarden.tracking.association import gnn_assign
+from skywarden.tracking.association import gnn_assign, jpda_weights
 from skywarden.tracking.gating import candidate_pairs, candidate_pairs_bearing, chi2_gate
 from skywarden.tracking.groups import DetectionGroup, group_detections, measure_fn
-from skywarden.tracking.imm import ImmConfig, imm_combine, imm_predict, imm_update
+from skywarden.tracking.imm import (
+    ImmConfig,
+    imm_combine,
+    imm_pda_update,
+    imm_predict,
+    imm_update,
+)
 from skywarden.tracking.initiation import find_crossings
 from skywarden.tracking.kalman import innovation, innovation_d2, ncv_retrodict, oosm_update
 from skywarden.tracking.lifecycle import next_status
@@ -67,7 +73,7 @@ from skywarden.tracking.maintenance import (
     sigma_h_m,
     stationary,
 )
-from skywarden.tracking.measmodels import ANGLE_COMPONENTS
+from skywarden.tracking.measmodels import ANGLE_COMPONENTS, position3
 from skywarden.tracking.table import STATE_DIM, TrackTable
 
 __all__ = ["Tracker", "TrackerConfig", "TrackerStats"]
@@ -86,6 +92,8 @@ INIT_SIGMA_V_MPS = 30.0
 MAX_CONFIRM_NIS_PER_DOF = 1.5
 # Detection probability assumed in the association's likelihood ratio.
 PD_ASSUMED = 0.9
+# Association methods for plots (``TrackerConfig.association``).
+ASSOCIATIONS = ("gnn", "jpda")
 # Sensors revisiting at least this often confirm with ``confirm_hits_fast`` detections.
 FAST_REVISIT_S = 2.0
 # No height from a 2-D report or a bearing fix without elevation: a low flyer, +/- 1 km.
@@ -143,6 +151,11 @@ class TrackerConfig:
     # must confirm where the object could be; re-acquisition then hands it to the old one.
     # People's reports and bearings are still offered (they rarely confirm a track alone).
     reacquire_sigma_h_m: float = 2000.0
+    # Association of plots: "gnn" (a track takes at most one plot of a sensor's batch) or
+    # "jpda", for dense clutter: a track's state takes every plot in its gate, weighted by
+    # the joint association probabilities (``association.jpda_weights``, PDA update);
+    # GNN still decides which plots count as the track's hits and which start new tracks.
+    association: str = "gnn"
     coast_after_s: float = 20.0  # two long-range radar revisits missed
     max_coast_s: float = 600.0  # reports of a lost drone come minutes apart
     # An established track (confirmed, then fed for ``established_after_s`` with at least
@@ -161,6 +174,12 @@ class TrackerConfig:
     bearing_window_s: float = 5.0  # bearings from different nodes within this may cross
     bearing_max_range_m: float = 8000.0  # acoustic/RF/EO nodes hear a few km at most
     min_cross_angle_deg: float = 15.0  # shallower crossings locate badly along the rays
+
+    def __post_init__(self) -> None:
+        if self.association not in ASSOCIATIONS:
+            raise ValueError(
+                f"association must be one of {', '.join(ASSOCIATIONS)}, got {self.association!r}"
+            )
 
 
 @dataclass(slots=True)
@@ -286,6 +305,17 @@ class Tracker:
             of = dict(zip(keys, zip(d2.tolist(), t_pair.tolist(), strict=True), strict=True))
             d2, t_upd = np.array([of[(t, d)] for t, d in pairs.tolist()]).reshape(-1, 2).T
             table.record_nis(pairs[:, 0], d2 / group.z.shape[1])
+        if (
+            self.config.association == "jpda"
+            and group.model == "position3"
+            and not any(group.identity)
+            and cost.size
+        ):
+            done = self._update_jpda(group, tr_idx, det_idx, cost, t_pair, density, threshold)
+            if done.size and pairs.size:  # their GNN pairs only count as hits
+                hit = np.isin(pairs[:, 0], done)
+                table.record_hits(pairs[hit, 0], t_upd[hit])
+                pairs, t_upd = pairs[~hit], t_upd[~hit]
         if forced_d:
             pairs = np.concatenate([pairs, np.column_stack([forced_t, forced_d])]).astype(np.intp)
             t_upd = np.concatenate([t_upd, group.t_s[forced_d]])
@@ -298,6 +328,61 @@ class Tracker:
                 self._bearings.append((group, d))
             else:
                 self._start_track(group, d)
+
+    def _update_jpda(
+        self,
+        group: DetectionGroup,
+        tr_idx: IntArray,
+        det_idx: IntArray,
+        cost: FloatArray,
+        t_pair: FloatArray,
+        density: float,
+        threshold: float,
+    ) -> IntArray:
+        """PDA-update every track with its gated plots, weighted by JPDA; return the rows.
+
+        Pairs are those GNN could take (``cost < threshold``); each track is updated once,
+        at its latest pair's time. Tracks whose pairs are late (older than the track) are
+        left to the GNN's out-of-sequence update.
+        """
+        table, cfg = self._table, self.config
+        keep = cost < threshold
+        t, d, c, tp = tr_idx[keep], det_idx[keep], cost[keep], t_pair[keep]
+        if t.size == 0:
+            return np.empty(0, dtype=np.intp)
+        weights = jpda_weights(
+            len(table), len(group.dets), t, d, np.exp(-0.5 * c), PD_ASSUMED, density
+        )
+        t_ref = np.full(len(table), -np.inf)
+        np.maximum.at(t_ref, t, tp)
+        rows = np.unique(t)
+        rows = rows[t_ref[rows] >= table.t_s[rows]]
+        if rows.size == 0:
+            return rows
+        local = np.full(len(table), -1, dtype=np.intp)
+        local[rows] = np.arange(rows.size)
+        sel = local[t] >= 0
+        xm, Pm, mu_pred = imm_predict(
+            table.xm[rows], table.Pm[rows], table.mu[rows], t_ref[rows] - table.t_s[rows], cfg.imm
+        )
+        res = imm_pda_update(
+            xm,
+            cap_omega(Pm),
+            mu_pred,
+            position3,
+            local[t[sel]],
+            group.z[d[sel]],
+            group.R[d[sel]],
+            weights.beta[sel],
+            weights.beta_miss[rows],
+            PD_ASSUMED,
+            density,
+            ANGLE_COMPONENTS["position3"],
+        )
+        table.xm[rows], table.Pm[rows], table.mu[rows] = res.xm, res.Pm, res.mu
+        table.t_s[rows] = t_ref[rows]
+        self._touched.update(rows.tolist())
+        return rows
 
     def _vague_coasting(self) -> npt.NDArray[np.bool_]:
         """Rows of coasting tracks too vague to take a plot (``reacquire_sigma_h_m``)."""

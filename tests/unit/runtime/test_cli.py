@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from skywarden import __version__
@@ -81,9 +82,10 @@ def test_cli_track_reads_contract_detections_and_writes_tracks(tmp_path: Path) -
     assert len(quarantine) == 1
 
 
-def test_cli_track_bad_config_is_a_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", ["no_such_knob: 3\n", "association: mht\n"])
+def test_cli_track_bad_config_is_a_clear_error(tmp_path: Path, text: str) -> None:
     cfg = tmp_path / "tracker.yaml"
-    cfg.write_text("no_such_knob: 3\n")
+    cfg.write_text(text)
     src = tmp_path / "in.jsonl"
     src.write_text("")
     result = runner.invoke(app, ["track", str(src), "--config", str(cfg)])

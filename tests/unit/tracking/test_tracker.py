@@ -157,3 +157,27 @@ def test_tracker_covariances_stay_symmetric_positive_definite(steps: list) -> No
         p = tracker._table.Pm
         assert np.allclose(p, np.swapaxes(p, -1, -2), atol=1e-6 * max(1.0, np.abs(p).max()))
         assert np.all(np.linalg.eigvalsh(p) > 0.0)
+
+
+def test_tracker_rejects_an_unknown_association() -> None:
+    with pytest.raises(ValueError, match="association"):
+        TrackerConfig(association="mht")
+
+
+@pytest.mark.parametrize("association", ["gnn", "jpda"])
+def test_tracker_jpda_weighs_two_equal_plots_where_gnn_picks_one(association: str) -> None:
+    # a target flying east, then one scan with two plots 150 m either side of it
+    tracker = Tracker(FRAME, TrackerConfig(association=association))
+    batches = [
+        (float(t), [_plot(float(t), 30.0 * t, 0.0, sigma_h_m=30.0)]) for t in range(0, 50, 5)
+    ]
+    _run(tracker, batches)
+    t = 50.0
+    pair = [_plot(t, 30.0 * t, 150.0, sigma_h_m=30.0), _plot(t, 30.0 * t, -150.0, sigma_h_m=30.0)]
+    updates = _run(tracker, [(t, pair)])
+    track = next(u for u in updates if u.track_id == "T-000001")
+    _, n, _ = FRAME.to_enu(track.lat, track.lon, track.alt_m)
+    if association == "jpda":
+        assert abs(float(n)) < 20.0  # the two hypotheses balance
+    else:
+        assert abs(float(n)) > 60.0  # GNN takes one of them
