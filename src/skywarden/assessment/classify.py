@@ -1,0 +1,180 @@
+"""What each track probably is: class probabilities from kinematics and identity.
+
+A naive-Bayes model over features every track update carries, vectorised over tracks:
+
+- horizontal speed (log-normal per class),
+- height above the ground (log-normal per class; ground taken as the geography's
+  nominal ground height, ``ground_m``),
+- climb rate (normal per class),
+- turn rate, when the caller knows it from consecutive updates (normal per class on its
+  magnitude: drones on waypoints turn briefly, balloons almost never),
+- cooperative identity: an ICAO 24-bit address makes a manned aircraft all but certain,
+  a Remote ID serial a small drone (:data:`COOPERATIVE_P`).
+
+Class parameters come from the domain brief, section 2.1 (speeds, heights; tags there):
+a Shahed cruises at 39-47 m/s (Gerbera 14-44 m/s) at 60-2,000 m; a consumer quadcopter
+flies up to about 20 m/s below a few hundred metres; a smuggling balloon drifts at the
+wind speed (5-25 m/s) at 3-4 km; a light aircraft cruises at 55-65 m/s, an airliner at
+200-250 m/s; birds fly 8-18 m/s, the bulk below 900 m. These are priors for a first,
+explainable classifier [U], not fitted to data; sensor hints (acoustic harmonics, RF
+links, radar cross-section) come with the sensors that report them.
+
+Evidence accumulates over a track's updates: :class:`ClassBelief` keeps each track's
+log-probabilities and adds each update's log-likelihood with a forgetting factor
+(:data:`FORGET`), so a track's class can change when it starts to behave differently,
+without one noisy update flipping it. ``UNKNOWN`` is a class with a broad, flat
+likelihood: it wins when nothing fits.
+
+Thread safety: the functions are pure; a :class:`ClassBelief` belongs to one assessor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from skywarden.core.enums import ObjectClass
+
+__all__ = [
+    "CLASSES",
+    "COOPERATIVE_P",
+    "FORGET",
+    "ClassBelief",
+    "ClassModel",
+    "class_log_likelihood",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+CLASSES: tuple[ObjectClass, ...] = tuple(ObjectClass)
+# A forgetting factor per update: the weight of the past after 10 updates is 0.35.
+FORGET = 0.9
+# Probability a cooperative identity gives its class (a transponder can be mis-set, and a
+# Remote ID serial could be a fixed-wing hobby model).
+COOPERATIVE_P = {
+    "icao24": (ObjectClass.MANNED_AIRCRAFT, 0.98),
+    "uas": (ObjectClass.QUADCOPTER, 0.95),
+}
+# Log-probabilities are kept within this of the best class, so a long history never makes
+# a class impossible to return to.
+MAX_LOG_GAP = 12.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClassModel:
+    """Kinematic likelihood parameters of one class.
+
+    Speed and height above ground are log-normal: ``median`` and ``spread`` (sigma of the
+    natural log); climb and turn rate normal about 0 with sigma ``climb_sigma_mps`` and
+    ``turn_sigma_dps``. ``prior`` is the class's share among non-cooperative tracks.
+    """
+
+    speed_median_mps: float
+    speed_spread: float
+    agl_median_m: float
+    agl_spread: float
+    climb_sigma_mps: float
+    turn_sigma_dps: float
+    prior: float
+
+
+MODELS: dict[ObjectClass, ClassModel] = {
+    ObjectClass.OWA_DRONE: ClassModel(42.0, 0.3, 800.0, 1.0, 4.0, 3.0, 0.25),
+    ObjectClass.QUADCOPTER: ClassModel(8.0, 0.7, 80.0, 1.0, 2.0, 20.0, 0.15),
+    ObjectClass.BALLOON: ClassModel(12.0, 0.5, 3500.0, 0.35, 2.0, 0.5, 0.2),
+    ObjectClass.MANNED_AIRCRAFT: ClassModel(120.0, 0.6, 3000.0, 1.0, 8.0, 3.0, 0.1),
+    ObjectClass.BIRD: ClassModel(13.0, 0.35, 400.0, 0.9, 1.5, 10.0, 0.2),
+    ObjectClass.UNKNOWN: ClassModel(30.0, 2.0, 1000.0, 2.5, 20.0, 50.0, 0.1),
+}
+
+
+def _log_normal(x: FloatArray, median: float, spread: float) -> FloatArray:
+    x = np.maximum(x, 1e-3)
+    z = (np.log(x) - np.log(median)) / spread
+    return np.asarray(-0.5 * z * z - np.log(spread * x), dtype=np.float64)
+
+
+def _normal(x: FloatArray, sigma: float) -> FloatArray:
+    return np.asarray(-0.5 * (x / sigma) ** 2 - np.log(sigma), dtype=np.float64)
+
+
+def class_log_likelihood(
+    speed_mps: npt.ArrayLike,
+    agl_m: npt.ArrayLike,
+    climb_mps: npt.ArrayLike,
+    turn_dps: npt.ArrayLike | None = None,
+) -> FloatArray:
+    """Log-likelihood of each class for each track's kinematics: ``(N, len(CLASSES))``.
+
+    ``turn_dps`` may hold NaN where the turn rate is not known yet.
+    """
+    speed = np.atleast_1d(np.asarray(speed_mps, dtype=np.float64))
+    agl = np.maximum(np.atleast_1d(np.asarray(agl_m, dtype=np.float64)), 1.0)
+    climb = np.atleast_1d(np.asarray(climb_mps, dtype=np.float64))
+    turn = (
+        np.full(speed.shape, np.nan)
+        if turn_dps is None
+        else np.atleast_1d(np.asarray(turn_dps, dtype=np.float64))
+    )
+    out = np.empty((speed.size, len(CLASSES)))
+    for j, cls in enumerate(CLASSES):
+        m = MODELS[cls]
+        ll = _log_normal(speed, m.speed_median_mps, m.speed_spread)
+        ll += _log_normal(agl, m.agl_median_m, m.agl_spread)
+        ll += _normal(climb, m.climb_sigma_mps)
+        ll += np.where(np.isfinite(turn), _normal(np.nan_to_num(turn), m.turn_sigma_dps), 0.0)
+        out[:, j] = ll
+    return out
+
+
+class ClassBelief:
+    """Each track's accumulated class log-probabilities, updated one batch at a time."""
+
+    def __init__(self) -> None:
+        self._log_p: dict[str, FloatArray] = {}
+        self._log_prior = np.log(np.array([MODELS[c].prior for c in CLASSES]))
+
+    def update(
+        self,
+        track_ids: Sequence[str],
+        log_likelihood: FloatArray,
+        identity: Sequence[str | None],
+    ) -> FloatArray:
+        """Fold one update per track into its belief; return probabilities ``(N, C)``."""
+        out = np.empty((len(track_ids), len(CLASSES)))
+        for i, tid in enumerate(track_ids):
+            prev = self._log_p.get(tid, self._log_prior)
+            log_p = FORGET * prev + (1.0 - FORGET) * self._log_prior + log_likelihood[i]
+            log_p = np.maximum(log_p, log_p.max() - MAX_LOG_GAP)
+            log_p -= np.logaddexp.reduce(log_p)
+            self._log_p[tid] = log_p
+            p = np.exp(log_p)
+            ident = identity[i]
+            if ident is not None:
+                p = _cooperative(p, ident)
+            out[i] = p
+        return out
+
+    def forget(self, track_id: str) -> None:
+        """Drop a deleted track's belief."""
+        self._log_p.pop(track_id, None)
+
+
+def _cooperative(p: FloatArray, identity: str) -> FloatArray:
+    """Probabilities given a cooperative identity ("icao24:..." or "uas:...")."""
+    scheme = identity.split(":", 1)[0]
+    if scheme not in COOPERATIVE_P:
+        return p
+    cls, p_cls = COOPERATIVE_P[scheme]
+    j = CLASSES.index(cls)
+    rest = np.delete(p, j)
+    total = rest.sum()
+    rest = (
+        rest / total * (1.0 - p_cls)
+        if total > 0.0
+        else np.full(rest.size, (1.0 - p_cls) / rest.size)
+    )
+    return np.insert(rest, j, p_cls)

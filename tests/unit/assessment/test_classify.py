@@ -1,0 +1,68 @@
+"""Tests for ``skywarden.assessment.classify``: class probabilities from kinematics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from skywarden.assessment.classify import CLASSES, ClassBelief, class_log_likelihood
+from skywarden.core.enums import ObjectClass
+
+# speed m/s, height above ground m, climb m/s, turn deg/s -> expected class
+CASES = [
+    (45.0, 1000.0, 0.0, 0.2, ObjectClass.OWA_DRONE),  # Shahed cruise
+    (36.0, 200.0, -0.5, 0.0, ObjectClass.OWA_DRONE),  # Gerbera low over Vilnius
+    (12.0, 3500.0, 0.3, 0.0, ObjectClass.BALLOON),  # smuggling balloon at 3.5 km
+    (230.0, 10_000.0, 0.0, 0.0, ObjectClass.MANNED_AIRCRAFT),  # airliner
+    (90.0, 1500.0, 1.0, 1.0, ObjectClass.MANNED_AIRCRAFT),  # a fast light aircraft
+    (5.0, 60.0, 0.5, 15.0, ObjectClass.QUADCOPTER),  # hobby drone hovering about
+    (13.0, 500.0, 0.0, 5.0, ObjectClass.BIRD),  # migrant
+]
+
+
+def _after(n: int, speed: float, agl: float, climb: float, turn: float) -> np.ndarray:
+    belief = ClassBelief()
+    ll = class_log_likelihood([speed], [agl], [climb], [turn])
+    p = np.empty(0)
+    for _ in range(n):
+        p = belief.update(["T-1"], ll, [None])[0]
+    return p
+
+
+@pytest.mark.parametrize(("speed", "agl", "climb", "turn", "expected"), CASES)
+def test_typical_kinematics_give_the_expected_class(
+    speed: float, agl: float, climb: float, turn: float, expected: ObjectClass
+) -> None:
+    p = _after(10, speed, agl, climb, turn)
+    assert CLASSES[int(np.argmax(p))] is expected
+    assert p.sum() == pytest.approx(1.0)
+
+
+def test_evidence_accumulates_and_can_change_its_mind() -> None:
+    belief = ClassBelief()
+    drone = class_log_likelihood([42.0], [800.0], [0.0], [0.0])
+    balloon = class_log_likelihood([12.0], [3500.0], [0.0], [0.0])
+    p1 = belief.update(["T-1"], drone, [None])[0]
+    for _ in range(5):
+        p5 = belief.update(["T-1"], drone, [None])[0]
+    j = CLASSES.index(ObjectClass.OWA_DRONE)
+    assert p5[j] > p1[j]
+    for _ in range(20):
+        p = belief.update(["T-1"], balloon, [None])[0]
+    assert CLASSES[int(np.argmax(p))] is ObjectClass.BALLOON
+
+
+def test_cooperative_identity_decides_the_class() -> None:
+    belief = ClassBelief()
+    ll = class_log_likelihood([42.0, 42.0], [800.0, 800.0], [0.0, 0.0])
+    p = belief.update(["T-1", "T-2"], ll, ["icao24:48ae21", "uas:1581F5FJD"])
+    assert p[0, CLASSES.index(ObjectClass.MANNED_AIRCRAFT)] == pytest.approx(0.98)
+    assert p[1, CLASSES.index(ObjectClass.QUADCOPTER)] == pytest.approx(0.95)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+
+
+def test_unknown_turn_rate_is_no_evidence() -> None:
+    a = class_log_likelihood([20.0], [300.0], [0.0], [np.nan])
+    b = class_log_likelihood([20.0], [300.0], [0.0])
+    np.testing.assert_allclose(a, b)
+    assert a.shape == (1, len(CLASSES))
