@@ -142,15 +142,23 @@ class ClassBelief:
         track_ids: Sequence[str],
         log_likelihood: FloatArray,
         identity: Sequence[str | None],
+        evidence: Sequence[bool] | None = None,
     ) -> FloatArray:
-        """Fold one update per track into its belief; return probabilities ``(N, C)``."""
+        """Fold one update per track into its belief; return probabilities ``(N, C)``.
+
+        Where ``evidence[i]`` is false (a coasting track's prediction: no new measurement)
+        the belief is returned unchanged, so a prediction never counts as evidence.
+        """
         out = np.empty((len(track_ids), len(CLASSES)))
         for i, tid in enumerate(track_ids):
             prev = self._log_p.get(tid, self._log_prior)
-            log_p = FORGET * prev + (1.0 - FORGET) * self._log_prior + log_likelihood[i]
-            log_p = np.maximum(log_p, log_p.max() - MAX_LOG_GAP)
-            log_p -= np.logaddexp.reduce(log_p)
-            self._log_p[tid] = log_p
+            if evidence is None or evidence[i]:
+                log_p = FORGET * prev + (1.0 - FORGET) * self._log_prior + log_likelihood[i]
+                log_p = np.maximum(log_p, log_p.max() - MAX_LOG_GAP)
+                log_p -= np.logaddexp.reduce(log_p)
+                self._log_p[tid] = log_p
+            else:
+                log_p = prev - np.logaddexp.reduce(prev)
             p = np.exp(log_p)
             ident = identity[i]
             if ident is not None:

@@ -178,6 +178,16 @@ class Assessment:
     obj_class: ObjectClass = ObjectClass.UNKNOWN
     class_p: float | None = None
     reasons: tuple[str, ...] = ()
+    # What the full assessment adds (``assessment.assessor.Assessor``); defaults mean "not
+    # assessed". Probabilities of every class; horizontal speed and course (degrees from
+    # true north); protected sites and alert zones on the predicted corridor within the
+    # horizon, each with its lead time in seconds, earliest first; threat score in [0, 1].
+    class_probs: tuple[tuple[ObjectClass, float], ...] = ()
+    speed_mps: float = float("nan")
+    course_deg: float = float("nan")
+    site_eta_s: tuple[tuple[str, float], ...] = ()
+    zone_eta_s: tuple[tuple[str, float], ...] = ()
+    threat: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from skywarden.alerting.engine import BorderAlertEngine
-from skywarden.assessment.assessor import GeographicAssessor
+from skywarden.assessment.assessor import Assessor
 from skywarden.core.enums import TrackStatus
 from skywarden.core.types import AlertEvent, Detection, TrackUpdate
 from skywarden.geo.zones import Geography
@@ -105,7 +105,7 @@ class Pipeline:
         self.out_dir = out_dir
         self.geography = geography
         self.tracker = Tracker(geography.frame, tracker_config)
-        self.assessor = GeographicAssessor(geography)
+        self.assessor = Assessor(geography)
         self.alerts = BorderAlertEngine(geography.protected_country, geography.hostile_countries)
         self.summary = RunSummary()
         self._on_entry = on_entry
@@ -186,10 +186,16 @@ class Pipeline:
         s.late = self.tracker.stats.late
         if not updates:
             return
-        for u in updates:
-            self._tracks.write(u)
+        try:
+            assessments = self.assessor.assess(updates)
+        except Exception:
+            for u in updates:  # the track lines are written whatever happens to assessment
+                self._tracks.write(u)
+            raise
+        for u, a in zip(updates, assessments, strict=True):
+            # the contract's optional class fields, from assessment
+            self._tracks.write(replace(u, obj_class=a.obj_class, class_p=a.class_p))
         s.track_updates += len(updates)
-        assessments = self.assessor.assess(updates)
         for a in assessments:
             if a.status is TrackStatus.CONFIRMED and a.track_id not in self._confirmed:
                 self._confirmed.add(a.track_id)

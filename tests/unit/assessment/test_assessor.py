@@ -1,0 +1,107 @@
+"""Tests for ``skywarden.assessment.assessor.Assessor`` on the Lithuania geography."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from skywarden.assessment.assessor import Assessor
+from skywarden.core.enums import ObjectClass, TrackStatus
+from skywarden.core.types import TrackUpdate
+from skywarden.geo.zones import load_geography
+
+GEO = load_geography("lt")
+T0 = 1_753_666_200.0
+
+
+def _towards(
+    track_id: str,
+    start: tuple[float, float],
+    goal: tuple[float, float],
+    speed_mps: float,
+    alt_m: float,
+    n: int,
+    every_s: float = 10.0,
+    identity: str | None = None,
+) -> list[TrackUpdate]:
+    e0, n0 = GEO.frame.to_en(*start)
+    e1, n1 = GEO.frame.to_en(*goal)
+    d = np.array([float(e1 - e0), float(n1 - n0)])
+    v = speed_mps * d / np.linalg.norm(d)
+    out = []
+    for k in range(n):
+        t = k * every_s
+        lat, lon, alt = GEO.frame.from_enu(float(e0) + v[0] * t, float(n0) + v[1] * t, alt_m)
+        out.append(
+            TrackUpdate(
+                T0 + t,
+                track_id,
+                TrackStatus.CONFIRMED,
+                float(lat),
+                float(lon),
+                float(alt),
+                float(v[0]),
+                float(v[1]),
+                0.0,
+                150.0,
+                100.0,
+                identity=identity,
+            )
+        )
+    return out
+
+
+def _run(assessor: Assessor, updates: list[TrackUpdate]):  # type: ignore[no-untyped-def]
+    return [assessor.assess([u])[0] for u in updates]
+
+
+def test_a_drone_heading_for_vilnius_is_a_threat_to_its_sites() -> None:
+    assessor = Assessor(GEO)
+    # from 3 km inside the border near Medininkai towards the Seimas at 40 m/s, 800 m
+    out = _run(assessor, _towards("T-1", (54.54, 25.62), (54.69111, 25.26194), 40.0, 950.0, 12))
+    last = out[-1]
+    assert last.obj_class is ObjectClass.OWA_DRONE
+    assert last.country == "LTU"
+    sites = dict(last.site_eta_s)
+    assert "seimas" in sites
+    dist_m = 26_000.0 - 40.0 * 110.0  # about 26 km to the Seimas at the start
+    assert 0.0 < sites["seimas"] < dist_m / 40.0
+    zones = dict(last.zone_eta_s)
+    assert "LT-57" in zones  # Vilnius city on the path
+    assert last.threat > 0.5
+    assert any("reaches" in r for r in last.reasons)
+    assert [s for s, _ in last.site_eta_s] == sorted(sites, key=lambda k: sites[k])
+
+
+def test_cooperative_and_balloon_tracks_are_no_threat() -> None:
+    assessor = Assessor(GEO)
+    airliner = _run(
+        assessor,
+        _towards("T-2", (54.2, 26.3), (54.69, 25.26), 230.0, 10_000.0, 6, identity="icao24:4b1816"),
+    )[-1]
+    assert airliner.obj_class is ObjectClass.MANNED_AIRCRAFT
+    assert airliner.cooperative and airliner.threat == 0.0
+    balloon = _run(assessor, _towards("T-3", (54.45, 25.9), (54.64, 25.29), 12.0, 3650.0, 20))[-1]
+    assert balloon.obj_class is ObjectClass.BALLOON
+    assert balloon.threat == pytest.approx(0.0, abs=0.05)
+
+
+def test_forecasts_are_reused_and_count_down_between_refreshes() -> None:
+    assessor = Assessor(GEO)
+    ups = _towards("T-4", (54.54, 25.62), (54.69111, 25.26194), 40.0, 950.0, 3, every_s=4.0)
+    a0, a1, a2 = _run(assessor, ups)
+    s0, s1, s2 = (dict(a.site_eta_s)["seimas"] for a in (a0, a1, a2))
+    assert s1 == pytest.approx(s0 - 4.0)  # 4 s later: the same forecast, counted down
+    assert s2 == pytest.approx(s0 - 8.0)
+
+
+def test_a_deleted_track_is_forgotten() -> None:
+    assessor = Assessor(GEO)
+    [u] = _towards("T-5", (54.54, 25.62), (54.69, 25.26), 40.0, 950.0, 1)
+    assessor.assess([u])
+    gone = TrackUpdate(
+        u.t_s + 10.0, "T-5", TrackStatus.DELETED, u.lat, u.lon, u.alt_m, 0.0, 0.0, 0.0, 1.0, 1.0
+    )
+    [a] = assessor.assess([gone])
+    assert a.threat == 0.0
+    assert "T-5" not in assessor._forecasts
