@@ -137,6 +137,11 @@ def _summary_table(summary: RunSummary, out: Path) -> Table:
     table.add_row(
         "alerts raised / events (alerts.jsonl)", f"{summary.alerts_raised} / {summary.alert_events}"
     )
+    table.add_row("CAP 1.2 messages (cap/)", str(summary.cap_messages))
+    table.add_row("Cursor-on-Target events (cot.xml)", str(summary.cot_events))
+    if summary.output_errors:
+        errors = ", ".join(f"{k} {v}" for k, v in sorted(summary.output_errors.items()))
+        table.add_row("[red]output errors[/red]", errors)
     return table
 
 
@@ -147,7 +152,7 @@ def run(
     geography: Annotated[str, typer.Option(help="geography pack name or folder")] = "lt",
     quiet: Annotated[bool, typer.Option(help="print only the summary")] = False,
 ) -> None:
-    """Run detections through tracking, assessment and alerting; write tracks and alerts."""
+    """Run detections through tracking, assessment and alerting; write tracks, alerts, CAP, CoT."""
     console = Console()
     try:
         source, tracker_config = open_input(scenario, sim_out=out)
@@ -175,6 +180,9 @@ def run(
                 "tracks_confirmed": summary.tracks_confirmed,
                 "alerts_raised": summary.alerts_raised,
                 "alert_events": summary.alert_events,
+                "cap_messages": summary.cap_messages,
+                "cot_events": summary.cot_events,
+                "output_errors": dict(summary.output_errors),
             },
             indent=2,
         )

