@@ -11,9 +11,10 @@ For every batch of track updates, vectorised over the batch:
 3. **Path**: a straight-line forecast with a widening corridor over ``horizon_s``
    (:mod:`skywarden.assessment.predict`): the protected sites it reaches and the zones it
    passes over, each with its lead time. Forecasts are made for confirmed and coasting
-   non-cooperative tracks only, and at most every ``forecast_every_s`` per track (between
-   forecasts the lead times count down): the zone look-ups are the costly part, and an
-   alert needs them seconds, not milliseconds, fresh.
+   non-cooperative tracks only, at most every ``forecast_every_s`` per track and at most
+   ``max_forecasts_per_batch`` per batch, new tracks first (between forecasts the lead
+   times count down): the zone look-ups are the costly part, and an alert needs them
+   seconds, not milliseconds, fresh.
 4. **Threat score** in [0, 1]: the probability that the object is a threat-capable class
    (one-way attack drone 1, quadcopter 0.5, unknown 0.3; balloons, aircraft, birds 0)
    times a proximity factor (1 when a protected site is reached within
@@ -62,6 +63,9 @@ class AssessorConfig:
     horizon_s: float = 1800.0  # half an hour: a Shahed flies 80 km in that time
     step_s: float = 60.0  # forecast samples; a 45 m/s drone moves 2.7 km between them
     forecast_every_s: float = 10.0  # per track; lead times count down in between
+    # At most this many forecasts per batch (about 15 ms of zone look-ups): tracks seen by
+    # the same radar scan fall due together, and a batch must not wait on all of them.
+    max_forecasts_per_batch: int = 64
     ground_m: float = 150.0  # nominal ground height above sea level for "height above ground"
     near_site_s: float = 600.0  # a site reached within 10 minutes: full proximity factor
     far_factor: float = 0.3  # no site on the path within the horizon
@@ -234,6 +238,14 @@ class Assessor:
         ]
         if not due:
             return
+        if len(due) > cfg.max_forecasts_per_batch:
+            # New tracks first, then the stalest forecasts; the rest wait for a later batch
+            # (their lead times keep counting down), so no batch waits on hundreds of them.
+            def age(k: int) -> float:
+                fc = self._forecasts.get(updates[k].track_id)
+                return math.inf if fc is None else updates[k].t_s - fc.t_s
+
+            due = sorted(due, key=age, reverse=True)[: cfg.max_forecasts_per_batch]
         idx = np.array(due)
         e, n = self.geography.frame.to_en(lat[idx], lon[idx])
         sigma = np.array([updates[k].sigma_h_m for k in due])

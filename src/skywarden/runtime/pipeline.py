@@ -21,7 +21,7 @@ from pathlib import Path
 from skywarden.alerting.engine import BorderAlertEngine
 from skywarden.assessment.assessor import Assessor
 from skywarden.core.enums import TrackStatus
-from skywarden.core.types import AlertEvent, Detection, TrackUpdate
+from skywarden.core.types import AlertEvent, Assessment, Detection, TrackUpdate
 from skywarden.geo.zones import Geography
 from skywarden.outputs.cap import CapWriter
 from skywarden.outputs.cot import CotWriter
@@ -44,6 +44,9 @@ __all__ = [
 BATCH_WINDOW_S = 1.0
 # An unidentified track with this threat score or more is shown hostile on TAK maps.
 HOSTILE_THREAT = 0.5
+# A track goes to the CoT stream at most this often (and on every status change): a TAK
+# map refreshes about once a second, and every radar's plot need not redraw it.
+COT_TRACK_EVERY_S = 5.0
 # Five seconds of event time between empty steps: coasting and deletion are at most 5 s
 # late, while a quiet hour of input costs only 720 cheap steps.
 TICK_S = 5.0
@@ -126,6 +129,7 @@ class Pipeline:
         self._cap = CapWriter(out_dir, geography)
         self._cot = CotWriter(out_dir / "cot.xml")
         self._last_seen: dict[str, tuple[float, float]] = {}  # track id -> lat, lon
+        self._cot_last: dict[str, tuple[float, TrackStatus]] = {}  # last CoT time, status
         self._batch: list[Detection] = []
         self._confirmed: set[str] = set()
 
@@ -201,31 +205,48 @@ class Pipeline:
         s.late = self.tracker.stats.late
         if not updates:
             return
+        assessments: list[Assessment] = []
         try:
             assessments = self.assessor.assess(updates)
-        except Exception:
-            for u in updates:  # the track lines are written whatever happens to assessment
+            for u in updates:  # where a TAK map shows this track's alerts
+                if u.status is not TrackStatus.TENTATIVE:
+                    self._last_seen[u.track_id] = (u.lat, u.lon)  # kept: a clearing comes later
+            for a in assessments:
+                if a.status is TrackStatus.CONFIRMED and a.track_id not in self._confirmed:
+                    self._confirmed.add(a.track_id)
+                    s.tracks_confirmed += 1
+                    self._note(a.t_s, "track", f"{a.track_id} confirmed: {'; '.join(a.reasons)}")
+                elif a.status is TrackStatus.DELETED and a.track_id in self._confirmed:
+                    self._note(a.t_s, "track", f"{a.track_id} deleted")
+            # Alerts leave first: their latency is what the operators and the public wait on.
+            for event in self.alerts.process(assessments):
+                self._alert(event)
+        finally:
+            # The track lines are written whatever happened above, with the contract's
+            # optional class fields when assessment made them.
+            classes = {a.track_id: a for a in assessments}
+            for u in updates:
+                found = classes.get(u.track_id)
+                if found is not None:
+                    u = replace(u, obj_class=found.obj_class, class_p=found.class_p)
                 self._tracks.write(u)
-            raise
+            s.track_updates += len(updates)
         for u, a in zip(updates, assessments, strict=True):
-            # the contract's optional class fields, from assessment
-            self._tracks.write(replace(u, obj_class=a.obj_class, class_p=a.class_p))
-        s.track_updates += len(updates)
-        for u, a in zip(updates, assessments, strict=True):
-            if u.status is TrackStatus.TENTATIVE:
-                continue  # TAK users see confirmed tracks only
-            self._last_seen[u.track_id] = (u.lat, u.lon)  # kept: a clearing may come later
+            if u.status is TrackStatus.TENTATIVE or not self._cot_due(u):
+                continue  # TAK users see confirmed tracks, at most every COT_TRACK_EVERY_S
             hostile = not a.cooperative and a.threat >= HOSTILE_THREAT
             self._output("cot", self._cot.write_track, u, obj_class=a.obj_class, hostile=hostile)
-        for a in assessments:
-            if a.status is TrackStatus.CONFIRMED and a.track_id not in self._confirmed:
-                self._confirmed.add(a.track_id)
-                s.tracks_confirmed += 1
-                self._note(a.t_s, "track", f"{a.track_id} confirmed: {'; '.join(a.reasons)}")
-            elif a.status is TrackStatus.DELETED and a.track_id in self._confirmed:
-                self._note(a.t_s, "track", f"{a.track_id} deleted")
-        for event in self.alerts.process(assessments):
-            self._alert(event)
+
+    def _cot_due(self, u: TrackUpdate) -> bool:
+        """Whether a track's update goes to the CoT stream (a status change always does)."""
+        last = self._cot_last.get(u.track_id)
+        if u.status is TrackStatus.DELETED:
+            self._cot_last.pop(u.track_id, None)
+            return True
+        if last is not None and last[1] is u.status and u.t_s - last[0] < COT_TRACK_EVERY_S:
+            return False
+        self._cot_last[u.track_id] = (u.t_s, u.status)
+        return True
 
     def _alert(self, event: AlertEvent) -> None:
         self._alerts_out.write(event)
