@@ -45,24 +45,31 @@ def test_scenario_gives_one_drone_track_and_one_airliner_track(
         assert sum(t["status"] == "deleted" for t in own) == 1
 
 
-def test_scenario_raises_a_border_crossing_for_the_drone_only(
+def test_scenario_warns_the_path_of_the_drone_only_and_clears_every_alert(
     run: tuple[Path, RunSummary],
 ) -> None:
     out, _ = run
     alerts = _lines(out / "alerts.jsonl")
-    raised = [a for a in alerts if a["state"] == "raised"]
-    assert len(raised) == 1
-    first = raised[0]
-    assert first["kind"] == "border_crossing"
-    assert first["level"] == "yellow"
-    assert "BLR" in first["reason"]
-    # the first residents' report inside Lithuania comes at 01:47:40; the alert follows it
-    t = parse_rfc3339(first["time"])
-    assert parse_rfc3339("2025-07-28T01:47:00Z") <= t <= parse_rfc3339("2025-07-28T01:50:00Z")
-    # the warning follows the drone into Vilnius city (LT-57 is not assumed: look it up)
+    tracks = _lines(out / "tracks.jsonl")
+    airliner = {t["track_id"] for t in tracks if t.get("class") == "manned_aircraft"}
+    assert airliner, "the ADS-B airliner is classed as a manned aircraft"
+    # the cooperative airliner is never the cause of an alert
+    assert not airliner & {tid for a in alerts for tid in a["track_ids"]}
+    public = [a for a in alerts if a["state"] == "raised" and a["level"] in ("yellow", "red")]
+    assert public
+    # the first public warning comes while the drone is still over Belarus, for the
+    # municipalities on its path (the residents' first report inside Lithuania is 01:47:40)
+    first = min(public, key=lambda a: parse_rfc3339(a["time"]))
+    assert parse_rfc3339(first["time"]) < parse_rfc3339("2025-07-28T01:47:40Z")
+    assert "over BLR" in first["reason"]
+    assert first["reason"].startswith("lt.yellow.path:")
+    # Vilnius city (looked up, not assumed) is warned before the drone's reports from it
     geo = load_geography("lt")
-    vilnius = [z for z, zone in geo.zones.items() if zone.name.startswith("Vilniaus miesto")]
-    assert any(vilnius[0] in a["zone_ids"] for a in alerts)
-    assert alerts[-1]["state"] == "cleared"
-    assert alerts[-1]["level"] == "white"
-    assert {a["alert_id"] for a in alerts} == {first["alert_id"]}
+    vilnius = next(z for z, zone in geo.zones.items() if zone.name.startswith("Vilniaus miesto"))
+    city = [a for a in public if vilnius in a["zone_ids"]]
+    assert city and parse_rfc3339(city[0]["time"]) < parse_rfc3339("2025-07-28T01:56:00Z")
+    # every alert ends with exactly one all-clear, and nothing follows it
+    for alert_id in {a["alert_id"] for a in alerts}:
+        own = [a for a in alerts if a["alert_id"] == alert_id]
+        assert own[-1]["state"] == "cleared" and own[-1]["level"] == "white"
+        assert sum(a["state"] == "cleared" for a in own) == 1

@@ -42,7 +42,7 @@ def test_layering_contracts_are_kept() -> None:
     ("module", "upward_import"),
     [
         ("core/enums.py", "import skywarden.tracking.tracker"),
-        ("tracking/models.py", "import skywarden.alerting.engine"),
+        ("tracking/models.py", "import skywarden.alerting.rule_engine"),
         ("sources/base.py", "import skywarden.tracking.models"),
     ],
 )

