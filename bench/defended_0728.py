@@ -44,6 +44,7 @@ class History:
     en_m: FloatArray  # (K, 2)
     v_en_mps: FloatArray  # (K, 2)
     sigma_h_m: FloatArray
+    fed: npt.NDArray[np.bool_]  # status confirmed (fed recently), not coasting
     end_s: float  # deletion time, inf if never deleted
 
     def at(self, t_s: float) -> tuple[FloatArray, float] | None:
@@ -72,6 +73,7 @@ def histories(updates: list[TrackUpdate], to_en: object) -> dict[str, History]:
             np.column_stack([e, n]),
             np.array([[u.vel_e_mps, u.vel_n_mps] for u in us]),
             np.array([u.sigma_h_m for u in us]),
+            np.array([u.status is TrackStatus.CONFIRMED for u in us]),
             ends.get(tid, np.inf),
         )
     return out
@@ -145,6 +147,11 @@ def main() -> None:
             f" ({len(ts)} of {seconds.size} s)"
         )
     print(f"  seconds held by no track: {len(unheld)}")
+    for tid, ts in sorted(by_track.items(), key=lambda kv: kv[1][0]):
+        h = tracks[tid]
+        k = np.searchsorted(h.t_s, np.asarray(ts), side="right") - 1
+        fed = int(h.fed[k].sum())
+        print(f"    {tid} while holding it: confirmed {fed} s, coasting {len(ts) - fed} s")
     main_id = max(by_track, key=lambda k: len(by_track[k])) if by_track else None
 
     def report(label: str, when: list[int]) -> None:
