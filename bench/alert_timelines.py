@@ -114,7 +114,7 @@ def run_one(name: str) -> None:
         i for i, t in enumerate(truth.targets) if MODELS[t.model].obj_class is ObjectClass.BALLOON
     ]
     for i in threats:
-        threat_report(geo, truth, i, public)
+        threat_report(geo, truth, i, public, alerts)
     if balloons:
         classes = [t.get("class") for t in tracks if t["status"] in ("confirmed", "coasting")]
         named = [c for c in classes if c]
@@ -128,7 +128,13 @@ def run_one(name: str) -> None:
         print(f"  no threat target: public alert events {len(public)}")
 
 
-def threat_report(geo: Geography, truth: Any, i: int, public: list[dict[str, Any]]) -> None:
+def threat_report(
+    geo: Geography,
+    truth: Any,
+    i: int,
+    public: list[dict[str, Any]],
+    alerts: list[dict[str, Any]],
+) -> None:
     alive = truth.alive[:, i]
     t = truth.t_s[alive]
     lat, lon = truth.lat[alive, i], truth.lon[alive, i]
@@ -166,7 +172,12 @@ def threat_report(geo: Geography, truth: Any, i: int, public: list[dict[str, Any
     print(
         f"    warned municipalities more than 30 km off its true path: {', '.join(far) or 'none'}"
     )
-    clears = [parse_rfc3339(a["time"]) for a in public if a["state"] == "cleared"]
+    public_ids = {a["alert_id"] for a in public}
+    clears = [
+        parse_rfc3339(a["time"])
+        for a in alerts
+        if a["state"] == "cleared" and a["alert_id"] in public_ids
+    ]
     if public:
         last = max(clears) if clears else None
         lag = "" if last is None else f" ({last - t[-1]:+.0f} s after the truth ends)"

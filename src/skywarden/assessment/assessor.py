@@ -47,6 +47,12 @@ __all__ = ["THREAT_WEIGHT", "Assessor", "AssessorConfig", "GeographicAssessor"]
 
 FloatArray = npt.NDArray[np.float64]
 
+# A long-range radar's height is good to hundreds of metres (sigma_v 500 m at 100 km), and
+# the climb rate a track derives from it is noise: no class evidence from the climb of a
+# track whose height sigma is larger than this.
+CLIMB_EVIDENCE_MAX_SIGMA_V_M = 150.0
+# Turn rates are measured over at least this long (see Assessor._turn_dps).
+TURN_BASELINE_S = 30.0
 # How much each class can threaten people on the ground (the threat score's first factor).
 THREAT_WEIGHT: dict[ObjectClass, float] = {
     ObjectClass.OWA_DRONE: 1.0,
@@ -117,7 +123,12 @@ class Assessor:
         ll = class_log_likelihood(
             speed,
             np.array([u.alt_m for u in updates]) - cfg.ground_m,
-            np.array([u.vel_u_mps for u in updates]),
+            np.array(
+                [
+                    u.vel_u_mps if u.sigma_v_m <= CLIMB_EVIDENCE_MAX_SIGMA_V_M else np.nan
+                    for u in updates
+                ]
+            ),
             turn,
         )
         fed = [u.status in (TrackStatus.TENTATIVE, TrackStatus.CONFIRMED) for u in updates]
@@ -207,11 +218,21 @@ class Assessor:
         )
 
     def _turn_dps(self, u: TrackUpdate) -> float:
+        """Mean turn rate since the track's velocity ``TURN_BASELINE_S`` or more ago.
+
+        Over a radar revisit or two, a track's heading wobbles by its velocity noise (a
+        few degrees a second for a slow balloon): only a longer baseline is evidence.
+        """
+        if u.status is not TrackStatus.CONFIRMED:
+            return math.nan  # a coasting prediction turns as its model says, not the object
         prev = self._last_vel.get(u.track_id)
-        self._last_vel[u.track_id] = (u.t_s, u.vel_e_mps, u.vel_n_mps)
         if prev is None:
+            self._last_vel[u.track_id] = (u.t_s, u.vel_e_mps, u.vel_n_mps)
             return math.nan
         dt = u.t_s - prev[0]
+        if dt < TURN_BASELINE_S:
+            return math.nan
+        self._last_vel[u.track_id] = (u.t_s, u.vel_e_mps, u.vel_n_mps)
         if (
             dt <= 0.0
             or math.hypot(prev[1], prev[2]) < 1.0

@@ -109,7 +109,8 @@ def class_log_likelihood(
 ) -> FloatArray:
     """Log-likelihood of each class for each track's kinematics: ``(N, len(CLASSES))``.
 
-    ``turn_dps`` may hold NaN where the turn rate is not known yet.
+    ``climb_mps`` and ``turn_dps`` may hold NaN where they are not known well enough to
+    be evidence (the assessor passes NaN climb for tracks whose height is poorly known).
     """
     speed = np.atleast_1d(np.asarray(speed_mps, dtype=np.float64))
     agl = np.maximum(np.atleast_1d(np.asarray(agl_m, dtype=np.float64)), 1.0)
@@ -124,7 +125,7 @@ def class_log_likelihood(
         m = MODELS[cls]
         ll = _log_normal(speed, m.speed_median_mps, m.speed_spread)
         ll += _log_normal(agl, m.agl_median_m, m.agl_spread)
-        ll += _normal(climb, m.climb_sigma_mps)
+        ll += np.where(np.isfinite(climb), _normal(np.nan_to_num(climb), m.climb_sigma_mps), 0.0)
         ll += np.where(np.isfinite(turn), _normal(np.nan_to_num(turn), m.turn_sigma_dps), 0.0)
         out[:, j] = ll
     return out
