@@ -45,6 +45,8 @@ __all__ = [
 BATCH_WINDOW_S = 1.0
 # An unidentified track with this threat score or more is shown hostile on TAK maps.
 HOSTILE_THREAT = 0.5
+# Last positions kept for placing alerts on TAK maps (bounded: a long run sees many tracks).
+LAST_SEEN_KEPT = 10_000
 # After the last track is gone, the clock runs on this long at most for alerts to clear.
 DRAIN_ALERTS_S = 900.0
 # A track goes to the CoT stream at most this often (and on every status change): a TAK
@@ -222,7 +224,11 @@ class Pipeline:
             assessments = self.assessor.assess(updates)
             for u in updates:  # where a TAK map shows this track's alerts
                 if u.status is not TrackStatus.TENTATIVE:
-                    self._last_seen[u.track_id] = (u.lat, u.lon)  # kept: a clearing comes later
+                    # kept after deletion (a clearing comes later), the oldest dropped first
+                    self._last_seen.pop(u.track_id, None)
+                    self._last_seen[u.track_id] = (u.lat, u.lon)
+            while len(self._last_seen) > LAST_SEEN_KEPT:
+                del self._last_seen[next(iter(self._last_seen))]
             for a in assessments:
                 if a.status is TrackStatus.CONFIRMED and a.track_id not in self._confirmed:
                     self._confirmed.add(a.track_id)
