@@ -21,7 +21,9 @@ For every batch of track updates, vectorised over the batch:
    ``near_site_s``, falling linearly to ``far_factor`` at the horizon, ``far_factor`` when
    no site is on the path) times how well the track locates the object (1 - sigma_h /
    ``sigma_no_confidence_m``, at least 0: a coasting track's warnings fade as its area
-   grows, instead of flipping with its status); 0 for cooperative tracks. Every
+   grows, instead of flipping with its status) times how consistently it is detected
+   (its hit rate over ``full_hit_rate``, at most 1: a track strung from a radar's clutter
+   hits few of the revisits a real target hits); 0 for cooperative tracks. Every
    assessment lists its reasons in words.
 
 Not thread-safe: an assessor keeps per-track state (class evidence, last velocity, last
@@ -80,6 +82,9 @@ class AssessorConfig:
     # A track this uncertain (horizontal sigma) locates nothing worth a warning: the threat
     # score falls linearly to 0 at it (a lost drone's alerts fade as its area grows).
     sigma_no_confidence_m: float = 10_000.0
+    # A track detected on at least this share of its sensor's revisits counts in full; one
+    # seen on fewer (strung from clutter) counts in proportion (TrackUpdate.hit_rate).
+    full_hit_rate: float = 0.5
 
 
 @dataclass(slots=True)
@@ -190,7 +195,10 @@ class Assessor:
             )
             first_site = sites[0][1] if sites else math.inf
             located = max(0.0, 1.0 - u.sigma_h_m / cfg.sigma_no_confidence_m)
-            threat = capable * _proximity(first_site, cfg) * located
+            seen = 1.0 if u.hit_rate is None else min(1.0, u.hit_rate / cfg.full_hit_rate)
+            threat = capable * _proximity(first_site, cfg) * located * seen
+            if seen < 1.0:
+                reasons.append(f"detected on {u.hit_rate:.0%} of its sensor's revisits")
             if sites:
                 name = self.geography.sites[sites[0][0]].name.split(",")[0]
                 reasons.append(f"reaches {name} in {sites[0][1] / 60.0:.0f} min")

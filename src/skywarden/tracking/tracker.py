@@ -694,6 +694,8 @@ class Tracker:
         xs = x[idx]
         lat, lon, alt = self.frame.from_enu(xs[:, 0], xs[:, 1], xs[:, 2])
         ve, vn, vu = self.frame.vector_to_local(xs[:, 3], xs[:, 4], xs[:, 5], lat, lon)
+        span = (table.last_hit_s[idx] - table.first_hit_s[idx]) / table.revisit_s[idx]
+        hit_rate = np.minimum(1.0, table.n_hits[idx] / (1.0 + np.maximum(span, 0.0)))
         sigma_v = np.sqrt(P[idx, 2, 2])
         return [
             TrackUpdate(
@@ -709,6 +711,7 @@ class Tracker:
                 sigma_h_m=float(sigma_h[i]),
                 sigma_v_m=float(sigma_v[k]),
                 identity=table.identity[i],
+                hit_rate=float(hit_rate[k]),
             )
             for k, i in enumerate(idx.tolist())
         ]

@@ -105,3 +105,14 @@ def test_a_deleted_track_is_forgotten() -> None:
     [a] = assessor.assess([gone])
     assert a.threat == 0.0
     assert "T-5" not in assessor._forecasts
+
+
+def test_a_track_strung_from_clutter_scores_little_threat() -> None:
+    from dataclasses import replace
+
+    ups = _towards("T-6", (54.54, 25.62), (54.69111, 25.26194), 40.0, 950.0, 12)
+    solid = _run(Assessor(GEO), ups)[-1]
+    clutter = _run(Assessor(GEO), [replace(u, hit_rate=0.08) for u in ups])[-1]
+    assert solid.threat > 0.5
+    assert clutter.threat == pytest.approx(solid.threat * 0.08 / 0.5)
+    assert any("revisits" in r for r in clutter.reasons)

@@ -181,3 +181,16 @@ def test_tracker_jpda_weighs_two_equal_plots_where_gnn_picks_one(association: st
         assert abs(float(n)) < 20.0  # the two hypotheses balance
     else:
         assert abs(float(n)) > 60.0  # GNN takes one of them
+
+
+def test_tracker_reports_how_consistently_a_track_is_detected() -> None:
+    # one plot every 2 s from a radar revisiting every 2 s, then one plot every 20 s
+    cfg = TrackerConfig(revisit_s={"radar-1": 2.0}, coast_after_s=60.0)
+    tracker = Tracker(FRAME, cfg)
+    steady = [(float(t), [_plot(float(t), 30.0 * t, 0.0)]) for t in range(0, 40, 2)]
+    updates = _run(tracker, steady)
+    assert updates[-1].hit_rate == pytest.approx(1.0)
+    sparse = [(float(t), [_plot(float(t), 30.0 * t, 0.0)]) for t in range(60, 200, 20)]
+    updates = _run(tracker, sparse)
+    # 27 hits over 89 revisits since the first detection
+    assert updates[-1].hit_rate == pytest.approx(27 / (1 + 180 / 2), rel=1e-9)
