@@ -29,6 +29,7 @@ from skywarden.core.time import t_s_to_datetime
 from skywarden.core.types import Detection
 from skywarden.geo.zones import describe, load_geography
 from skywarden.outputs.jsonl import QuarantineWriter, TrackWriter
+from skywarden.outputs.webhook import WebhookSink
 from skywarden.runtime.pipeline import Pipeline, RunSummary, TimelineEntry, iter_batches
 from skywarden.sim.plot import plot_scenario
 from skywarden.sim.registry import clutter_densities, revisit_periods
@@ -151,6 +152,10 @@ def run(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/run"),
     geography: Annotated[str, typer.Option(help="geography pack name or folder")] = "lt",
     quiet: Annotated[bool, typer.Option(help="print only the summary")] = False,
+    webhook: Annotated[
+        str | None,
+        typer.Option(help="also POST every alert transition to this URL (with retries)"),
+    ] = None,
 ) -> None:
     """Run detections through tracking, assessment and alerting; write tracks, alerts, CAP, CoT."""
     console = Console()
@@ -166,8 +171,18 @@ def run(
         if not quiet:
             _print_entry(console, entry)
 
-    with Pipeline(geo, out, tracker_config, on_entry=on_entry) as pipeline:
+    sink = None
+    if webhook is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        sink = WebhookSink(webhook, dead_letter=out / "webhook_dead_letter.jsonl")
+    with Pipeline(geo, out, tracker_config, on_entry=on_entry, webhook=sink) as pipeline:
         summary = pipeline.run(source)
+    if sink is not None:
+        st = sink.stats
+        console.print(
+            f"webhook {webhook}: {st.delivered} delivered, {st.failed} failed"
+            f" (dead letters: {out / 'webhook_dead_letter.jsonl'}), {st.retried} retries"
+        )
     (out / "summary.json").write_text(
         json.dumps(
             {

@@ -13,6 +13,8 @@ made, so a crash loses nothing already produced.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -27,6 +29,7 @@ from skywarden.geo.zones import Geography
 from skywarden.outputs.cap import CapWriter
 from skywarden.outputs.cot import CotWriter
 from skywarden.outputs.jsonl import AlertWriter, QuarantineWriter, TrackWriter
+from skywarden.outputs.webhook import WebhookSink
 from skywarden.sources.base import Reject
 from skywarden.tracking.tracker import Tracker, TrackerConfig
 
@@ -116,6 +119,7 @@ class Pipeline:
         tracker_config: TrackerConfig | None = None,
         on_entry: Callable[[TimelineEntry], None] | None = None,
         rules: RuleSet | None = None,
+        webhook: WebhookSink | None = None,
     ) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
@@ -134,6 +138,7 @@ class Pipeline:
             old.unlink()
         self._cap = CapWriter(out_dir, geography)
         self._cot = CotWriter(out_dir / "cot.xml")
+        self._webhook = None if webhook is None else WebhookWorker(webhook)
         self._last_seen: dict[str, tuple[float, float]] = {}  # track id -> lat, lon
         self._cot_last: dict[str, tuple[float, TrackStatus]] = {}  # last CoT time, status
         self._batch: list[Detection] = []
@@ -151,6 +156,8 @@ class Pipeline:
         self._alerts_out.close()
         self._quarantine.close()
         self._cot.close()
+        if self._webhook is not None:
+            self._webhook.close()
 
     def run(self, items: Iterable[Detection | Reject], drain: bool = True) -> RunSummary:
         """Push every item through and flush; ``drain`` runs the clock on until no track is left."""
@@ -271,6 +278,8 @@ class Pipeline:
         self.summary.alert_events += 1
         if self._output("cap", self._cap.write, event) is not None:
             self.summary.cap_messages += 1
+        if self._webhook is not None:
+            self._webhook.put(event)
         where = self._alert_point(event)
         if where is not None:
             self._output("cot", self._cot.write_alert, event, lat=where[0], lon=where[1])
@@ -324,3 +333,42 @@ class Pipeline:
         self.summary.timeline.append(entry)
         if self._on_entry is not None:
             self._on_entry(entry)
+
+
+class WebhookWorker:
+    """Sends alert events to a webhook from a thread of its own, in order.
+
+    A receiver that is slow or down (the sink retries with backoff for up to minutes)
+    must not hold up the pipeline: events are queued and the pipeline goes on. The sink
+    dead-letters what it cannot deliver. ``close`` waits for the queue to empty, at most
+    ``close_timeout_s``; events still queued then are counted as ``abandoned``.
+    """
+
+    def __init__(self, sink: WebhookSink, close_timeout_s: float = 60.0) -> None:
+        self.sink = sink
+        self.close_timeout_s = close_timeout_s
+        self.abandoned = 0
+        self._queue: queue.Queue[AlertEvent | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="skywarden-webhook", daemon=True)
+        self._thread.start()
+
+    def put(self, event: AlertEvent) -> None:
+        """Queue one alert transition for delivery."""
+        self._queue.put(event)
+
+    def close(self) -> None:
+        """Deliver what is queued (up to ``close_timeout_s``) and stop the thread."""
+        self._queue.put(None)
+        self._thread.join(self.close_timeout_s)
+        if self._thread.is_alive():
+            self.abandoned = self._queue.qsize()
+
+    def _run(self) -> None:
+        while True:
+            event = self._queue.get()
+            if event is None:
+                return
+            try:
+                self.sink.send(event)
+            except ValueError:
+                self.sink.stats.failed += 1  # a NaN in an event: counted, never fatal

@@ -51,6 +51,42 @@ def test_cli_run_writes_valid_cap_and_cot_and_replaces_them_on_a_rerun(tmp_path:
         assert any(e.get("uid", "").startswith("skywarden.alert.") for e in events)
 
 
+def test_cli_run_posts_every_alert_transition_to_a_webhook(tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[tuple[str, dict]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.headers["Idempotency-Key"], json.loads(body)))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/alerts"
+        result = runner.invoke(
+            app, ["run", "lt-2025-07-28", "--out", str(tmp_path), "--quiet", "--webhook", url]
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in (tmp_path / "alerts.jsonl").read_text().splitlines()]
+    assert [body for _, body in received] == lines  # every transition, in order
+    keys = [key for key, _ in received]
+    assert len(set(keys)) == len(keys)
+    assert f"{len(lines)} delivered, 0 failed" in result.output
+
+
 def test_cli_run_quarantines_bad_lines_and_keeps_the_good_ones(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     good = (
