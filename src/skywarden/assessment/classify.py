@@ -150,21 +150,24 @@ class ClassBelief:
         Where ``evidence[i]`` is false (a coasting track's prediction: no new measurement)
         the belief is returned unchanged, so a prediction never counts as evidence.
         """
-        out = np.empty((len(track_ids), len(CLASSES)))
-        for i, tid in enumerate(track_ids):
-            prev = self._log_p.get(tid, self._log_prior)
-            if evidence is None or evidence[i]:
-                log_p = FORGET * prev + (1.0 - FORGET) * self._log_prior + log_likelihood[i]
-                log_p = np.maximum(log_p, log_p.max() - MAX_LOG_GAP)
-                log_p -= np.logaddexp.reduce(log_p)
-                self._log_p[tid] = log_p
-            else:
-                log_p = prev - np.logaddexp.reduce(prev)
-            p = np.exp(log_p)
-            ident = identity[i]
+        n = len(track_ids)
+        if n == 0:
+            return np.empty((0, len(CLASSES)))
+        prev = np.stack([self._log_p.get(tid, self._log_prior) for tid in track_ids])
+        fed = np.ones(n, dtype=bool) if evidence is None else np.asarray(evidence, dtype=bool)
+        log_p = np.where(
+            fed[:, None],
+            FORGET * prev + (1.0 - FORGET) * self._log_prior + log_likelihood,
+            prev,
+        )
+        log_p = np.maximum(log_p, log_p.max(axis=1, keepdims=True) - MAX_LOG_GAP)
+        log_p -= np.logaddexp.reduce(log_p, axis=1, keepdims=True)
+        for i in np.flatnonzero(fed).tolist():
+            self._log_p[track_ids[i]] = log_p[i]
+        out: FloatArray = np.exp(log_p)
+        for i, ident in enumerate(identity):
             if ident is not None:
-                p = _cooperative(p, ident)
-            out[i] = p
+                out[i] = _cooperative(out[i], ident)
         return out
 
     def forget(self, track_id: str) -> None:
