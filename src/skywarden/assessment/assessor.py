@@ -135,6 +135,7 @@ class Assessor:
                 ]
             ),
             turn,
+            np.array([np.nan if u.rcs_dbsm is None else u.rcs_dbsm for u in updates]),
         )
         fed = [u.status in (TrackStatus.TENTATIVE, TrackStatus.CONFIRMED) for u in updates]
         probs = self._belief.update(

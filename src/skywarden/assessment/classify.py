@@ -8,16 +8,20 @@ A naive-Bayes model over features every track update carries, vectorised over tr
 - climb rate (normal per class),
 - turn rate, when the caller knows it from consecutive updates (normal per class on its
   magnitude: drones on waypoints turn briefly, balloons almost never),
+- radar cross-section, the running mean of the track's plots when it has any (normal
+  per class in dB): it tells a light aircraft without a transponder from a drone flying
+  as fast,
 - cooperative identity: an ICAO 24-bit address makes a manned aircraft all but certain,
   a Remote ID serial a small drone (:data:`COOPERATIVE_P`).
 
 Class parameters come from the domain brief, section 2.1 (speeds, heights; tags there):
 a Shahed cruises at 39-47 m/s (Gerbera 14-44 m/s) at 60-2,000 m; a consumer quadcopter
 flies up to about 20 m/s below a few hundred metres; a smuggling balloon drifts at the
-wind speed (5-25 m/s) at 3-4 km; a light aircraft cruises at 55-65 m/s, an airliner at
-200-250 m/s; birds fly 8-18 m/s, the bulk below 900 m. These are priors for a first,
-explainable classifier [U], not fitted to data; sensor hints (acoustic harmonics, RF
-links, radar cross-section) come with the sensors that report them.
+wind speed (5-25 m/s) at 3-4 km; a light aircraft cruises at 55-65 m/s at a few hundred
+metres to 3 km, an airliner at 200-250 m/s at 10 km (one broad class covers both);
+birds fly 8-18 m/s, the bulk below 900 m. These are priors for a first, explainable
+classifier [U], not fitted to data; the acoustic and RF hints (harmonics, control
+links) are not used yet.
 
 Evidence accumulates over a track's updates: :class:`ClassBelief` keeps each track's
 log-probabilities and adds each update's log-likelihood with a forgetting factor
@@ -79,15 +83,22 @@ class ClassModel:
     climb_sigma_mps: float
     turn_sigma_dps: float
     prior: float
+    rcs_mean_dbsm: float = -10.0
+    rcs_sigma_db: float = 15.0
 
 
+# Radar cross-sections (mean and spread of a track's mean, dBsm) from the brief's section
+# 2.1 [U]: no authoritative public values exist for Shahed or Gerbera (a hobby source
+# says 0.01 m², -20 dBsm; a wood-and-foam Gerbera is lower, a Shahed with its engine
+# higher); small quadcopters and birds about 0.01 m² or less; a light aircraft about 1 m²
+# or more, an airliner tens of m²; a latex balloon with its load in between.
 MODELS: dict[ObjectClass, ClassModel] = {
-    ObjectClass.OWA_DRONE: ClassModel(42.0, 0.3, 800.0, 1.0, 4.0, 3.0, 0.25),
-    ObjectClass.QUADCOPTER: ClassModel(8.0, 0.7, 80.0, 1.0, 2.0, 20.0, 0.15),
-    ObjectClass.BALLOON: ClassModel(12.0, 0.5, 3500.0, 0.35, 2.0, 0.5, 0.2),
-    ObjectClass.MANNED_AIRCRAFT: ClassModel(120.0, 0.6, 3000.0, 1.0, 8.0, 3.0, 0.1),
-    ObjectClass.BIRD: ClassModel(13.0, 0.35, 400.0, 0.9, 1.5, 10.0, 0.2),
-    ObjectClass.UNKNOWN: ClassModel(30.0, 2.0, 1000.0, 2.5, 20.0, 50.0, 0.1),
+    ObjectClass.OWA_DRONE: ClassModel(42.0, 0.3, 800.0, 1.0, 4.0, 3.0, 0.25, -15.0, 6.0),
+    ObjectClass.QUADCOPTER: ClassModel(8.0, 0.7, 80.0, 1.0, 2.0, 20.0, 0.15, -22.0, 6.0),
+    ObjectClass.BALLOON: ClassModel(12.0, 0.5, 3500.0, 0.35, 2.0, 0.5, 0.2, -10.0, 6.0),
+    ObjectClass.MANNED_AIRCRAFT: ClassModel(80.0, 0.7, 1500.0, 1.2, 8.0, 3.0, 0.1, 5.0, 8.0),
+    ObjectClass.BIRD: ClassModel(13.0, 0.35, 400.0, 0.9, 1.5, 10.0, 0.2, -22.0, 6.0),
+    ObjectClass.UNKNOWN: ClassModel(30.0, 2.0, 1000.0, 2.5, 20.0, 50.0, 0.1, -10.0, 15.0),
 }
 
 
@@ -106,6 +117,7 @@ def class_log_likelihood(
     agl_m: npt.ArrayLike,
     climb_mps: npt.ArrayLike,
     turn_dps: npt.ArrayLike | None = None,
+    rcs_dbsm: npt.ArrayLike | None = None,
 ) -> FloatArray:
     """Log-likelihood of each class for each track's kinematics: ``(N, len(CLASSES))``.
 
@@ -120,6 +132,11 @@ def class_log_likelihood(
         if turn_dps is None
         else np.atleast_1d(np.asarray(turn_dps, dtype=np.float64))
     )
+    rcs = (
+        np.full(speed.shape, np.nan)
+        if rcs_dbsm is None
+        else np.atleast_1d(np.asarray(rcs_dbsm, dtype=np.float64))
+    )
     out = np.empty((speed.size, len(CLASSES)))
     for j, cls in enumerate(CLASSES):
         m = MODELS[cls]
@@ -127,6 +144,8 @@ def class_log_likelihood(
         ll += _log_normal(agl, m.agl_median_m, m.agl_spread)
         ll += np.where(np.isfinite(climb), _normal(np.nan_to_num(climb), m.climb_sigma_mps), 0.0)
         ll += np.where(np.isfinite(turn), _normal(np.nan_to_num(turn), m.turn_sigma_dps), 0.0)
+        rcs_dev = np.nan_to_num(rcs - m.rcs_mean_dbsm)
+        ll += np.where(np.isfinite(rcs), _normal(rcs_dev, m.rcs_sigma_db), 0.0)
         out[:, j] = ll
     return out
 

@@ -158,6 +158,8 @@ class TrackUpdate:
     # seen by a radar with Pd 0.8 scores about 0.8; a track strung from clutter, a few
     # hits over minutes of a 1-s radar, scores below 0.1.
     hit_rate: float | None = None
+    # Internal too: the running mean radar cross-section of the track's plots (dBsm).
+    rcs_dbsm: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from skywarden.tracking.imm import N_MODELS
 __all__ = ["STATE_DIM", "TrackTable"]
 
 STATE_DIM = 7
+RCS_SMOOTHING = 0.1  # weight of each new plot's RCS in a track's running mean
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
@@ -44,6 +45,7 @@ class TrackTable:
     last_written_s: FloatArray
     nis_sum: FloatArray  # sum over updates of the normalised innovation (d2 per dof)
     nis_n: FloatArray  # number of those updates
+    rcs_dbsm: FloatArray  # smoothed radar cross-section of its plots, NaN without one
     revisit_s: FloatArray  # revisit of the sensor that started the track (M-of-N timing)
     ids: list[str]
     status: list[TrackStatus]
@@ -66,6 +68,7 @@ class TrackTable:
             last_written_s=np.zeros(0),
             nis_sum=np.zeros(0),
             nis_n=np.zeros(0),
+            rcs_dbsm=np.zeros(0),
             revisit_s=np.zeros(0),
             ids=[],
             status=[],
@@ -100,6 +103,7 @@ class TrackTable:
         self.last_written_s = np.append(self.last_written_s, -np.inf)
         self.nis_sum = np.append(self.nis_sum, 0.0)
         self.nis_n = np.append(self.nis_n, 0.0)
+        self.rcs_dbsm = np.append(self.rcs_dbsm, np.nan)
         self.revisit_s = np.append(self.revisit_s, revisit_s)
         self.ids.append(track_id)
         self.status.append(TrackStatus.TENTATIVE)
@@ -134,9 +138,22 @@ class TrackTable:
         self.hit_times_s[dst] = self.hit_times_s[src]
         self.n_hits[dst] += self.n_hits[src]
         self.nis_sum[dst], self.nis_n[dst] = self.nis_sum[src], self.nis_n[src]
+        if np.isfinite(self.rcs_dbsm[src]):
+            self.rcs_dbsm[dst] = self.rcs_dbsm[src]
         self.revisit_s[dst] = self.revisit_s[src]
         if self.identity[dst] is None:
             self.identity[dst] = self.identity[src]
+
+    def record_rcs(self, rows: IntArray, rcs_dbsm: FloatArray) -> None:
+        """Fold plots' radar cross-sections (dBsm) into each row's running mean (rows unique).
+
+        An exponential mean over about the last ten plots: RCS fluctuates by several dB
+        from scan to scan (Swerling targets), its mean is what tells an aircraft from a drone.
+        """
+        old = self.rcs_dbsm[rows]
+        self.rcs_dbsm[rows] = np.where(
+            np.isfinite(old), (1.0 - RCS_SMOOTHING) * old + RCS_SMOOTHING * rcs_dbsm, rcs_dbsm
+        )
 
     def keep(self, keep: npt.NDArray[np.bool_]) -> None:
         """Drop every row where ``keep`` is false."""
@@ -153,6 +170,7 @@ class TrackTable:
         self.last_written_s = self.last_written_s[idx]
         self.nis_sum = self.nis_sum[idx]
         self.nis_n = self.nis_n[idx]
+        self.rcs_dbsm = self.rcs_dbsm[idx]
         self.revisit_s = self.revisit_s[idx]
         self.ids = [self.ids[i] for i in idx]
         self.status = [self.status[i] for i in idx]

@@ -50,7 +50,7 @@ import numpy.typing as npt
 
 from skywarden.core.enums import TrackStatus
 from skywarden.core.ids import IdMinter
-from skywarden.core.types import Detection, TrackUpdate
+from skywarden.core.types import Detection, Plot, TrackUpdate
 from skywarden.geo.frames import SiteFrame
 from skywarden.tracking.association import gnn_assign, jpda_weights
 from skywarden.tracking.gating import candidate_pairs, candidate_pairs_bearing, chi2_gate
@@ -321,6 +321,7 @@ class Tracker:
             t_upd = np.concatenate([t_upd, group.t_s[forced_d]])
         if pairs.size:
             self._update(group, pairs[:, 0], pairs[:, 1], t_upd)
+            self._record_rcs(group, pairs)
         for d in assignment.unassigned_dets.tolist():
             if d in forced_d:
                 continue
@@ -383,6 +384,17 @@ class Tracker:
         table.t_s[rows] = t_ref[rows]
         self._touched.update(rows.tolist())
         return rows
+
+    def _record_rcs(self, group: DetectionGroup, pairs: IntArray) -> None:
+        """Note the radar cross-section of the plots that updated tracks."""
+        rows, rcs = [], []
+        for r, d in pairs.tolist():
+            det = group.dets[d]
+            if isinstance(det, Plot) and det.rcs_dbsm is not None:
+                rows.append(r)
+                rcs.append(det.rcs_dbsm)
+        if rows:
+            self._table.record_rcs(np.array(rows, dtype=np.intp), np.array(rcs))
 
     def _vague_coasting(self) -> npt.NDArray[np.bool_]:
         """Rows of coasting tracks too vague to take a plot (``reacquire_sigma_h_m``)."""
@@ -524,7 +536,12 @@ class Tracker:
         if m == 2:
             x[2] = INIT_U_M
             P[2, 2] = INIT_SIGMA_U_M**2
-        self._new_row(x, P, float(group.t_s[d]), group.identity[d], self._revisit_s(group.dets[d]))
+        row = self._new_row(
+            x, P, float(group.t_s[d]), group.identity[d], self._revisit_s(group.dets[d])
+        )
+        det = group.dets[d]
+        if isinstance(det, Plot) and det.rcs_dbsm is not None:
+            self._table.record_rcs(np.array([row]), np.array([det.rcs_dbsm]))
 
     def _initiate_from_bearings(self, t_s: float) -> None:
         cfg = self.config
@@ -712,6 +729,7 @@ class Tracker:
                 sigma_v_m=float(sigma_v[k]),
                 identity=table.identity[i],
                 hit_rate=float(hit_rate[k]),
+                rcs_dbsm=None if np.isnan(table.rcs_dbsm[i]) else float(table.rcs_dbsm[i]),
             )
             for k, i in enumerate(idx.tolist())
         ]

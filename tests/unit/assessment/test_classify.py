@@ -66,3 +66,18 @@ def test_unknown_turn_rate_is_no_evidence() -> None:
     b = class_log_likelihood([20.0], [300.0], [0.0])
     np.testing.assert_allclose(a, b)
     assert a.shape == (1, len(CLASSES))
+
+
+def test_radar_cross_section_tells_a_light_aircraft_from_a_drone() -> None:
+    # 55 m/s at 500 m: a fast Shahed or a light aircraft without a transponder
+    belief = ClassBelief()
+    ll = class_log_likelihood([55.0, 55.0], [500.0, 500.0], [0.0, 0.0], None, [0.0, -15.0])
+    for _ in range(5):
+        p = belief.update(["T-1", "T-2"], ll, [None, None])
+    assert CLASSES[int(np.argmax(p[0]))] is ObjectClass.MANNED_AIRCRAFT
+    assert CLASSES[int(np.argmax(p[1]))] is ObjectClass.OWA_DRONE
+    # a track without plot RCS (bearings, reports) is judged on kinematics alone
+    np.testing.assert_allclose(
+        class_log_likelihood([55.0], [500.0], [0.0], None, [np.nan]),
+        class_log_likelihood([55.0], [500.0], [0.0]),
+    )

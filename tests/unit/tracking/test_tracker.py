@@ -194,3 +194,18 @@ def test_tracker_reports_how_consistently_a_track_is_detected() -> None:
     updates = _run(tracker, sparse)
     # 27 hits over 89 revisits since the first detection
     assert updates[-1].hit_rate == pytest.approx(27 / (1 + 180 / 2), rel=1e-9)
+
+
+def test_tracker_keeps_a_running_mean_of_its_plots_radar_cross_section() -> None:
+    from dataclasses import replace
+
+    tracker = Tracker(FRAME)
+    batches = [
+        (float(t), [replace(_plot(float(t), 30.0 * t, 0.0), rcs_dbsm=rcs)])
+        for t, rcs in zip(range(0, 40, 4), [-10.0, -20.0] * 5, strict=True)
+    ]
+    updates = _run(tracker, batches)
+    assert updates[0].rcs_dbsm == -10.0  # the first plot's
+    assert -20.0 < updates[-1].rcs_dbsm < -10.0  # a mean of -10 and -20 dBsm plots
+    plain = _run(Tracker(FRAME), [(0.0, [_plot(0.0, 0.0, 0.0)])])
+    assert plain[0].rcs_dbsm is None
