@@ -34,12 +34,10 @@ import numpy as np
 from skywarden.core.types import AlertEvent
 from skywarden.geo.zones import load_geography
 from skywarden.runtime.pipeline import Pipeline, iter_batches
-from skywarden.sim.registry import clutter_densities, revisit_periods
+from skywarden.sim.registry import tracker_config
 from skywarden.sim.run import simulate
-from skywarden.sim.scenarios import builtin_scenario_names, load_scenario, resolve
-from skywarden.tracking.tracker import TrackerConfig
-
-SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
+from skywarden.sim.scenarios import load_scenario, resolve
+from tracker_vs_stonesoup import scenario_path
 
 
 def _percentiles(values: Sequence[float]) -> str:
@@ -57,14 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scenario", default="radar-1000")
     parser.add_argument("--warmup-s", type=float, default=120.0)
     args = parser.parse_args(argv)
-    local = SCENARIO_DIR / f"{args.scenario}.yaml"
-    if local.is_file():
-        source: Path | str = local
-    elif args.scenario in builtin_scenario_names():
-        source = args.scenario
-    else:
-        source = Path(args.scenario)
-    resolved = resolve(load_scenario(source))
+    resolved = resolve(load_scenario(scenario_path(args.scenario)))
     print(f"{resolved.name}: simulating {resolved.duration_s:.0f} s ...", file=sys.stderr)
     sim = simulate(resolved)
     geo = load_geography(resolved.geography)
@@ -73,9 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # on every full collection (each walk stalled a batch by 300-400 ms).
     gc.collect()
     gc.freeze()
-    config = TrackerConfig(
-        revisit_s=revisit_periods(resolved), clutter_density=clutter_densities(resolved)
-    )
+    config = tracker_config(resolved)
     alert_lat: list[float] = []
     all_lat: list[float] = []
     tracks_at_alerts: list[int] = []

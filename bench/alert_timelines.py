@@ -38,10 +38,9 @@ from skywarden.geo.zones import Geography, load_geography
 from skywarden.outputs.cap import zone_polygons
 from skywarden.runtime.pipeline import Pipeline
 from skywarden.sim.catalog import MODELS
-from skywarden.sim.registry import clutter_densities, revisit_periods
+from skywarden.sim.registry import tracker_config
 from skywarden.sim.run import simulate
 from skywarden.sim.scenarios import load_scenario, resolve
-from skywarden.tracking.tracker import TrackerConfig
 
 DEFAULT = (
     "lt-2025-07-28-defended",
@@ -73,9 +72,7 @@ def run_one(name: str) -> None:
     resolved = resolve(load_scenario(name))
     sim = simulate(resolved)
     geo = load_geography(resolved.geography)
-    config = TrackerConfig(
-        revisit_s=revisit_periods(resolved), clutter_density=clutter_densities(resolved)
-    )
+    config = tracker_config(resolved)
     with tempfile.TemporaryDirectory(prefix="sw-alerts-") as tmp:
         out = Path(tmp)
         with Pipeline(geo, out, config) as pipeline:

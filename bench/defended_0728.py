@@ -26,10 +26,10 @@ from skywarden.core.time import format_rfc3339
 from skywarden.core.types import Bearing, Plot, TrackUpdate
 from skywarden.geo.zones import load_geography
 from skywarden.runtime.pipeline import iter_batches
-from skywarden.sim.registry import clutter_densities, revisit_periods
+from skywarden.sim.registry import tracker_config
 from skywarden.sim.run import simulate
 from skywarden.sim.scenarios import load_scenario, resolve
-from skywarden.tracking.tracker import Tracker, TrackerConfig
+from skywarden.tracking.tracker import Tracker
 
 HOLD_MIN_M = 1000.0
 HOLD_SIGMAS = 3.0
@@ -85,9 +85,7 @@ def main() -> None:
     geo = load_geography(resolved.geography)
     tracker = Tracker(
         geo.frame,
-        TrackerConfig(
-            revisit_s=revisit_periods(resolved), clutter_density=clutter_densities(resolved)
-        ),
+        tracker_config(resolved),
     )
     updates: list[TrackUpdate] = []
     for batch in iter_batches(result.synth.detections):

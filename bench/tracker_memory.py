@@ -29,12 +29,11 @@ import numpy as np
 from _stonesoup_worker import KIB_PER_MB, _release_free_heap
 from skywarden.geo.zones import load_geography
 from skywarden.runtime.pipeline import iter_batches
-from skywarden.sim.registry import clutter_densities, revisit_periods
+from skywarden.sim.registry import tracker_config
 from skywarden.sim.run import simulate
-from skywarden.sim.scenarios import builtin_scenario_names, load_scenario, resolve
-from skywarden.tracking.tracker import Tracker, TrackerConfig
-
-SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
+from skywarden.sim.scenarios import load_scenario, resolve
+from skywarden.tracking.tracker import Tracker
+from tracker_vs_stonesoup import scenario_path
 
 
 def rss_mb() -> float:
@@ -55,23 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scenario", default="radar-1000")
     parser.add_argument("--every-s", type=float, default=60.0)
     args = parser.parse_args(argv)
-    local = SCENARIO_DIR / f"{args.scenario}.yaml"
-    if local.is_file():
-        source: Path | str = local
-    elif args.scenario in builtin_scenario_names():
-        source = args.scenario
-    else:
-        source = Path(args.scenario)
-    resolved = resolve(load_scenario(source))
+    resolved = resolve(load_scenario(scenario_path(args.scenario)))
     print(f"{resolved.name}: simulating {resolved.duration_s:.0f} s ...", file=sys.stderr)
     sim = simulate(resolved)
     detections = sim.synth.detections
     frame = load_geography(resolved.geography).frame
     tracker = Tracker(
         frame,
-        TrackerConfig(
-            revisit_s=revisit_periods(resolved), clutter_density=clutter_densities(resolved)
-        ),
+        tracker_config(resolved),
     )
     t_start = resolved.start_t_s
     print("| event time (s) | detections fed | live tracks | resident memory (MB) |")

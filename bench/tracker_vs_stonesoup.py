@@ -153,10 +153,9 @@ from skywarden.evaluation.metrics import (
 from skywarden.geo.frames import SiteFrame
 from skywarden.geo.zones import load_geography
 from skywarden.runtime.pipeline import TICK_S, iter_batches
-from skywarden.sim.registry import clutter_densities, revisit_periods
+from skywarden.sim.registry import tracker_config
 from skywarden.sim.run import SimResult, simulate
 from skywarden.sim.scenarios import (
-    ResolvedScenario,
     builtin_scenario_names,
     load_scenario,
     resolve,
@@ -283,13 +282,6 @@ def pipeline_steps(detections: Sequence[Detection]) -> list[Step]:
         steps.append(Step(t_s, tuple(batch)))
         last_t = t_s if last_t is None else max(last_t, t_s)
     return steps
-
-
-def tracker_config(resolved: ResolvedScenario) -> TrackerConfig:
-    """The tracker's configuration as ``skywarden run`` makes it for a simulated scenario."""
-    return TrackerConfig(
-        revisit_s=revisit_periods(resolved), clutter_density=clutter_densities(resolved)
-    )
 
 
 def run_skywarden(frame: SiteFrame, steps: Sequence[Step], config: TrackerConfig) -> Run:

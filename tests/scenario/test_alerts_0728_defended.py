@@ -18,10 +18,9 @@ import pytest
 from skywarden.core.time import parse_rfc3339
 from skywarden.geo.zones import load_geography
 from skywarden.runtime.pipeline import Pipeline
-from skywarden.sim.registry import clutter_densities, revisit_periods
+from skywarden.sim.registry import tracker_config
 from skywarden.sim.run import simulate
 from skywarden.sim.scenarios import load_scenario, resolve
-from skywarden.tracking.tracker import TrackerConfig
 
 pytestmark = pytest.mark.slow
 
@@ -31,9 +30,7 @@ def test_the_path_is_warned_before_the_drone_and_every_alert_clears(tmp_path: Pa
     resolved = resolve(load_scenario("lt-2025-07-28-defended"))
     sim = simulate(resolved)
     geo = load_geography(resolved.geography)
-    config = TrackerConfig(
-        revisit_s=revisit_periods(resolved), clutter_density=clutter_densities(resolved)
-    )
+    config = tracker_config(resolved)
     with Pipeline(geo, tmp_path, config) as pipeline:
         pipeline.run(sim.synth.detections)
     alerts = [json.loads(x) for x in (tmp_path / "alerts.jsonl").read_text().splitlines()]

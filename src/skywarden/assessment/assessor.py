@@ -45,7 +45,7 @@ from skywarden.core.enums import ObjectClass, TrackStatus
 from skywarden.core.types import Assessment, TrackUpdate
 from skywarden.geo.zones import Geography
 
-__all__ = ["THREAT_WEIGHT", "Assessor", "AssessorConfig", "GeographicAssessor"]
+__all__ = ["THREAT_WEIGHT", "Assessor", "AssessorConfig"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -318,7 +318,3 @@ def _proximity(first_site_s: float, cfg: AssessorConfig) -> float:
     span = max(cfg.horizon_s - cfg.near_site_s, 1e-9)
     frac = min(1.0, (first_site_s - cfg.near_site_s) / span)
     return 1.0 - frac * (1.0 - cfg.far_factor)
-
-
-# The name the walking skeleton used; the pipeline now builds the full assessor.
-GeographicAssessor = Assessor

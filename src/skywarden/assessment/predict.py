@@ -26,7 +26,7 @@ Pure functions; thread-safe.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +40,6 @@ __all__ = [
     "VEL_SIGMA_FRACTION",
     "PathForecast",
     "forecast_paths",
-    "nearest",
     "site_arrivals_s",
     "zone_arrivals_s",
 ]
@@ -148,14 +147,6 @@ def zone_arrivals_s(forecast: PathForecast, geography: Geography) -> list[dict[s
                     first[zone_id] = float(forecast.lead_s[k])
         out.append(first)
     return out
-
-
-def nearest(arrivals: Mapping[str, float]) -> tuple[str, float] | None:
-    """Return the earliest ``(key, lead_s)`` of a mapping of arrivals, or None if empty."""
-    if not arrivals:
-        return None
-    key = min(arrivals, key=lambda k: arrivals[k])
-    return key, arrivals[key]
 
 
 def _first_crossing(lead_s: FloatArray, clearance: FloatArray) -> FloatArray:

@@ -33,7 +33,7 @@ from skywarden.outputs.jsonl import QuarantineWriter, TrackWriter
 from skywarden.outputs.webhook import WebhookSink
 from skywarden.runtime.pipeline import Pipeline, RunSummary, TimelineEntry, iter_batches
 from skywarden.sim.plot import plot_scenario
-from skywarden.sim.registry import clutter_densities, revisit_periods
+from skywarden.sim.registry import tracker_config as scenario_tracker_config
 from skywarden.sim.run import simulate as simulate_scenario
 from skywarden.sim.run import write_outputs
 from skywarden.sim.scenarios import builtin_scenario_names, load_scenario, resolve
@@ -97,9 +97,7 @@ def open_input(name_or_path: str, sim_out: Path | None = None) -> tuple[Source, 
         result = simulate_scenario(resolved)
         if sim_out is not None:
             write_outputs(result, sim_out)
-        registry = TrackerConfig(
-            revisit_s=revisit_periods(resolved), clutter_density=clutter_densities(resolved)
-        )
+        registry = scenario_tracker_config(resolved)
         return MemorySource(result.synth.detections), registry
     if path.suffix in (".yaml", ".yml"):
         return YamlDetectionSource(path), TrackerConfig()

@@ -15,8 +15,16 @@ from skywarden.sim._sensing import radio_horizon_m
 from skywarden.sim.radars import RADAR_MODELS
 from skywarden.sim.scenarios import ResolvedScenario
 from skywarden.sim.sensors import sensor_params
+from skywarden.tracking.tracker import TrackerConfig
 
-__all__ = ["clutter_densities", "revisit_periods"]
+__all__ = ["clutter_densities", "revisit_periods", "tracker_config"]
+
+
+def tracker_config(scenario: ResolvedScenario) -> TrackerConfig:
+    """Return the tracker configuration a simulated scenario's sensor registry gives."""
+    return TrackerConfig(
+        revisit_s=revisit_periods(scenario), clutter_density=clutter_densities(scenario)
+    )
 
 
 def revisit_periods(scenario: ResolvedScenario) -> dict[str, float]:

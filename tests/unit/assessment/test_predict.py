@@ -9,7 +9,6 @@ from skywarden.assessment.predict import (
     CORRIDOR_SIGMAS,
     VEL_SIGMA_FRACTION,
     forecast_paths,
-    nearest,
     site_arrivals_s,
     zone_arrivals_s,
 )
@@ -74,5 +73,3 @@ def test_zone_arrivals_follow_a_drone_from_the_border_to_vilnius() -> None:
     eta_city = zones["LT-57"]
     straight_s = float(np.linalg.norm(d)) / 36.0
     assert 0.0 < eta_city < straight_s
-    assert nearest({"a": 5.0, "b": 2.0}) == ("b", 2.0)
-    assert nearest({}) is None
