@@ -17,14 +17,28 @@ from skywarden.sim.scenarios import ResolvedScenario
 from skywarden.sim.sensors import sensor_params
 from skywarden.tracking.tracker import TrackerConfig
 
-__all__ = ["clutter_densities", "revisit_periods", "tracker_config"]
+__all__ = ["clutter_densities", "radar_sites", "revisit_periods", "tracker_config"]
 
 
 def tracker_config(scenario: ResolvedScenario) -> TrackerConfig:
     """Return the tracker configuration a simulated scenario's sensor registry gives."""
     return TrackerConfig(
-        revisit_s=revisit_periods(scenario), clutter_density=clutter_densities(scenario)
+        revisit_s=revisit_periods(scenario),
+        clutter_density=clutter_densities(scenario),
+        sensor_sites=radar_sites(scenario),
+        sigma_vr_mps={
+            s.sensor_id: RADAR_MODELS[s.type].sigma_vr_mps
+            for s in scenario.sensors
+            if s.type in RADAR_MODELS
+        },
     )
+
+
+def radar_sites(scenario: ResolvedScenario) -> dict[str, tuple[float, float, float]]:
+    """Position (lat, lon, antenna altitude in metres) of every radar, by sensor id."""
+    return {
+        s.sensor_id: (s.lat, s.lon, s.alt_m) for s in scenario.sensors if s.type in RADAR_MODELS
+    }
 
 
 def revisit_periods(scenario: ResolvedScenario) -> dict[str, float]:

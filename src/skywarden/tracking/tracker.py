@@ -53,6 +53,7 @@ from skywarden.core.ids import IdMinter
 from skywarden.core.types import Detection, Plot, TrackUpdate
 from skywarden.geo.frames import SiteFrame
 from skywarden.tracking.association import gnn_assign, jpda_weights
+from skywarden.tracking.doppler import initial_velocity, radial_d2, radial_update
 from skywarden.tracking.gating import candidate_pairs, candidate_pairs_bearing, chi2_gate
 from skywarden.tracking.groups import DetectionGroup, group_detections, measure_fn
 from skywarden.tracking.imm import (
@@ -174,6 +175,13 @@ class TrackerConfig:
     bearing_window_s: float = 5.0  # bearings from different nodes within this may cross
     bearing_max_range_m: float = 8000.0  # acoustic/RF/EO nodes hear a few km at most
     min_cross_angle_deg: float = 15.0  # shallower crossings locate badly along the rays
+    # Radar positions (lat, lon, alt_m) by sensor id, from the sensor registry: with one,
+    # a plot's radial speed gates its pairs, starts its track's velocity and updates it
+    # (``tracking.doppler``); without, ``vr_mps`` is not used.
+    sensor_sites: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
+    sigma_vr_mps: Mapping[str, float] = field(default_factory=dict)  # by sensor id
+    default_sigma_vr_mps: float = 1.0
+    doppler_gate_p: float = 0.999  # chi-square, 1 degree of freedom
 
     def __post_init__(self) -> None:
         if self.association not in ASSOCIATIONS:
@@ -221,6 +229,11 @@ class Tracker:
         self._gate4 = chi2_gate(4, self.config.gate_p)
         pi = np.asarray(self.config.imm.transition_per_s)
         self._mu0 = stationary(pi)
+        self._doppler_gate = chi2_gate(1, cfg.doppler_gate_p)
+        self._site_m: dict[str, FloatArray] = {}
+        for sid, (lat, lon, alt_m) in cfg.sensor_sites.items():
+            e, n, u = frame.to_enu(lat, lon, alt_m)
+            self._site_m[sid] = np.array([float(e), float(n), float(u)])
 
     @property
     def t_s(self) -> float | None:
@@ -252,6 +265,7 @@ class Tracker:
         n_det = len(group.dets)
         self.stats.used += n_det
         tr_idx, det_idx = self._candidates(group)
+        radial = self._radial(group)
         # cooperative identities bind directly
         forced_t: list[int] = []
         forced_d: list[int] = []
@@ -289,6 +303,13 @@ class Tracker:
             d2 = innovation_d2(nu, S)
             _sign, logdet = np.linalg.slogdet(2.0 * np.pi * S)
             ok = d2 < gate
+            if radial is not None:  # and the radial speed must fit too
+                site, vr, s_vr = radial
+                k = det_idx.size
+                d2_vr = radial_d2(
+                    x, P, np.broadcast_to(site, (k, 3)), vr[det_idx], np.full(k, s_vr)
+                )
+                ok &= d2_vr < self._doppler_gate
             tr_idx, det_idx, d2, t_pair = tr_idx[ok], det_idx[ok], d2[ok], t_pair[ok]
             cost = d2 + logdet[ok]  # -2 log N(nu; 0, S): a vague track explains little
         # A pair is taken only if the track explains the detection better than a false
@@ -320,7 +341,7 @@ class Tracker:
             pairs = np.concatenate([pairs, np.column_stack([forced_t, forced_d])]).astype(np.intp)
             t_upd = np.concatenate([t_upd, group.t_s[forced_d]])
         if pairs.size:
-            self._update(group, pairs[:, 0], pairs[:, 1], t_upd)
+            self._update(group, pairs[:, 0], pairs[:, 1], t_upd, radial)
             self._record_rcs(group, pairs)
         for d in assignment.unassigned_dets.tolist():
             if d in forced_d:
@@ -328,7 +349,29 @@ class Tracker:
             if group.model.startswith("bearing"):
                 self._bearings.append((group, d))
             else:
-                self._start_track(group, d)
+                self._start_track(group, d, radial)
+
+    def _radial(self, group: DetectionGroup) -> tuple[FloatArray, FloatArray, float] | None:
+        """Radar site, radial speeds (NaN where none) and their sigma of a plot group.
+
+        ``None`` when the group is not plots, its radar's site is not registered, or none
+        of its plots has a radial speed.
+        """
+        if group.model != "position3":
+            return None
+        sid = group.dets[0].sensor_id
+        site = self._site_m.get(sid)
+        if site is None:
+            return None
+        vr = np.array(
+            [
+                d.vr_mps if isinstance(d, Plot) and d.vr_mps is not None else np.nan
+                for d in group.dets
+            ]
+        )
+        if not np.isfinite(vr).any():
+            return None
+        return site, vr, self.config.sigma_vr_mps.get(sid, self.config.default_sigma_vr_mps)
 
     def _update_jpda(
         self,
@@ -469,8 +512,19 @@ class Tracker:
         r_m = np.linalg.norm(x[:, :3] - group.sensor_pos_m[dets], axis=1)
         return np.asarray(t - r_m / SPEED_OF_SOUND_MPS, dtype=np.float64)
 
-    def _update(self, group: DetectionGroup, rows: IntArray, dets: IntArray, t: FloatArray) -> None:
-        """Update ``rows`` with detections ``dets`` of ``group``, each pair at its time ``t``."""
+    def _update(
+        self,
+        group: DetectionGroup,
+        rows: IntArray,
+        dets: IntArray,
+        t: FloatArray,
+        radial: tuple[FloatArray, FloatArray, float] | None = None,
+    ) -> None:
+        """Update ``rows`` with detections ``dets`` of ``group``, each pair at its time ``t``.
+
+        ``radial`` (:meth:`_radial`) adds each plot's radial speed to the update of tracks
+        that are not behind it (a late plot updates the position only).
+        """
         table, cfg = self._table, self.config
         dt = t - table.t_s[rows]
         late = dt < 0.0
@@ -484,7 +538,14 @@ class Tracker:
             xm, Pm, mu_pred = imm_predict(table.xm[r], table.Pm[r], table.mu[r], dt[now], cfg.imm)
             Pm = cap_omega(Pm)
             res = imm_update(xm, Pm, mu_pred, group.z[d], group.R[d], measure_fn(group, d), angle)
-            table.xm[r], table.Pm[r], table.mu[r], table.t_s[r] = res.xm, res.Pm, res.mu, t[now]
+            xm, Pm = res.xm, res.Pm
+            if radial is not None:
+                site, vr, s_vr = radial
+                k = d.size
+                xm, Pm = radial_update(
+                    xm, Pm, np.broadcast_to(site, (k, 3)), vr[d], np.full(k, s_vr)
+                )
+            table.xm[r], table.Pm[r], table.mu[r], table.t_s[r] = xm, Pm, res.mu, t[now]
             table.record_hits(r, t[now])
             self._touched.update(r.tolist())
             self._bind(group, r, d)
@@ -525,7 +586,12 @@ class Tracker:
         self.stats.tracks_started += 1
         return self._table.add(self._ids.mint(), x, P, self._mu0, t_s, identity, revisit_s)
 
-    def _start_track(self, group: DetectionGroup, d: int) -> None:
+    def _start_track(
+        self,
+        group: DetectionGroup,
+        d: int,
+        radial: tuple[FloatArray, FloatArray, float] | None = None,
+    ) -> None:
         x = np.zeros(STATE_DIM)
         P = np.diag(
             [0.0, 0.0, 0.0, INIT_SIGMA_V_MPS**2, INIT_SIGMA_V_MPS**2, INIT_SIGMA_V_MPS**2, 1e-4]
@@ -536,6 +602,11 @@ class Tracker:
         if m == 2:
             x[2] = INIT_U_M
             P[2, 2] = INIT_SIGMA_U_M**2
+        if radial is not None and np.isfinite(radial[1][d]):
+            site, vr, s_vr = radial
+            x[3:6], P[3:6, 3:6] = initial_velocity(
+                group.z[d], site, float(vr[d]), s_vr, INIT_SIGMA_V_MPS
+            )
         row = self._new_row(
             x, P, float(group.t_s[d]), group.identity[d], self._revisit_s(group.dets[d])
         )
