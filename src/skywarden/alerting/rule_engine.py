@@ -33,6 +33,13 @@ Decisions:
   that is deleted or turns out cooperative stops matching at once, and its alerts clear
   ``clear_after_s`` later unless another track still holds them. A track with no
   assessment for :data:`STALE_AFTER_S` counts as deleted.
+- **Down.** A track whose assessment predicts it on the ground by some time (it
+  descends: ``Assessment.impact_t_s``) and that has no detection after that time is down
+  :data:`DOWN_GRACE_S` later: it stops holding its alerts, and an alert that only down
+  tracks held clears at once, without waiting out ``clear_after_s`` (its ``min_hold_s``
+  still counts). Hysteresis guards against sensors blinking, and a fallen drone does not
+  blink back: the all-clear comes within a minute of the fall, not minutes after it.
+  A detection of the track after that time brings it back.
 - **ETA updates.** An ETA counts down by itself; an alert is updated only when its ETA
   moves more than :data:`ETA_CHANGE_S` away from that countdown.
 - **Reasons.** Every event's reason starts with the rule id (``"lt.red.path: ..."``) and
@@ -73,10 +80,12 @@ from skywarden.alerting.lifecycle import (
 from skywarden.alerting.rules import AlertRule, RuleSet, Target, check_rules
 from skywarden.core.enums import AlertKind, AlertLevel, AlertState, ObjectClass, TrackStatus
 from skywarden.core.ids import IdMinter
+from skywarden.core.time import format_rfc3339
 from skywarden.core.types import AlertEvent, Assessment
 from skywarden.geo.zones import Geography
 
 __all__ = [
+    "DOWN_GRACE_S",
     "ETA_CHANGE_S",
     "RECLASSIFY_SUPPRESS_S",
     "STALE_AFTER_S",
@@ -94,6 +103,11 @@ ETA_CHANGE_S = 120.0
 # track silent for two minutes had its deletion lost somewhere and must not hold an alert
 # for ever.
 STALE_AFTER_S = 120.0
+# How long after its predicted latest ground contact a track with no detection since is
+# taken to be down: a few revisits of a drone radar, which would see a drone still flying.
+DOWN_GRACE_S = 5.0
+# A fallen track is remembered this long (its coasting predictions are ignored meanwhile).
+DOWN_KEPT_S = 3600.0
 # After "not dangerous", the track stays muted for half an hour: longer than it takes a
 # Gerbera to cross Lithuania's waist, short enough that a misjudged track comes back.
 RECLASSIFY_SUPPRESS_S = 1800.0
@@ -132,6 +146,8 @@ class _Track:
     first_country: str | None
     hostile_seen: str | None = None
     matches: dict[tuple[int, _Key], _Match] = field(default_factory=dict)
+    fed_t_s: float = -math.inf  # its latest assessment from a detection (not coasting)
+    impact_t_s: float | None = None  # predicted on the ground by then (descending)
 
 
 @dataclass(slots=True)
@@ -211,6 +227,7 @@ class RuleEngine:
         self._tracks: dict[str, _Track] = {}
         self._suppressed: dict[str, float] = {}  # track id -> muted until (event time)
         self._gone: dict[str, str] = {}  # tracks that stopped matching this step -> why
+        self._down: dict[str, float] = {}  # tracks on the ground -> predicted contact time
         self._sensors_down: dict[str, float] = {}  # sensor id -> down since
         self._alerts: dict[_AlertKey, _Alert] = {}
         self._by_id: dict[str, _AlertKey] = {}
@@ -300,12 +317,20 @@ class RuleEngine:
                 self._gone[tid] = "track deleted"
             self._suppressed.pop(tid, None)
             return
+        fed = a.status in (TrackStatus.TENTATIVE, TrackStatus.CONFIRMED)
+        if tid in self._down:
+            if not fed or a.t_s <= self._down[tid]:
+                return  # a prediction of a fallen object: nothing to warn of
+            del self._down[tid]  # detected after its predicted fall: it flies after all
         territory = self._territory(a.country)
         tr = self._tracks.get(tid)
         if tr is None:
             tr = _Track(a.t_s, territory, a.country)
             self._tracks[tid] = tr
         tr.last_t_s = a.t_s
+        if fed:
+            tr.fed_t_s = a.t_s
+            tr.impact_t_s = a.impact_t_s
         had = bool(tr.matches)
         tr.matches = self._evaluate(a, tr, territory, site_dist_m)
         if had and not tr.matches:
@@ -436,9 +461,23 @@ class RuleEngine:
             if now - tr.last_t_s > self.stale_after_s:
                 del self._tracks[tid]
                 self._gone[tid] = f"no assessment for {self.stale_after_s:.0f} s"
+            elif (
+                tr.impact_t_s is not None
+                and now >= tr.impact_t_s + DOWN_GRACE_S
+                and tr.fed_t_s < tr.impact_t_s
+            ):
+                del self._tracks[tid]
+                self._down[tid] = tr.impact_t_s
+                self._gone[tid] = (
+                    f"down: predicted on the ground by {format_rfc3339(tr.impact_t_s)[11:19]},"
+                    " no detection since"
+                )
         for tid, until in list(self._suppressed.items()):
             if until <= now:
                 del self._suppressed[tid]
+        for tid, t_down in list(self._down.items()):
+            if now - t_down > DOWN_KEPT_S:
+                del self._down[tid]
         wants = self._wanted(now)
         events: list[AlertEvent] = []
         for key, alert in list(self._alerts.items()):
@@ -528,8 +567,11 @@ class RuleEngine:
                 alert.below_since_s = now
         else:
             alert.below_since_s = None
+        false_for_s = 0.0 if alert.false_since_s is None else now - alert.false_since_s
+        if wanted is None and alert.track_ids and all(t in self._down for t in alert.track_ids):
+            false_for_s = max(false_for_s, alert.rule.clear_after_s)  # fallen: no hysteresis
         timers = Timers(
-            false_for_s=0.0 if alert.false_since_s is None else now - alert.false_since_s,
+            false_for_s=false_for_s,
             below_for_s=0.0 if alert.below_since_s is None else now - alert.below_since_s,
             held_for_s=now - alert.raised_t_s,
         )

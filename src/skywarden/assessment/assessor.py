@@ -40,8 +40,10 @@ import numpy as np
 import numpy.typing as npt
 
 from skywarden.assessment.classify import CLASSES, ClassBelief, class_log_likelihood
+from skywarden.assessment.impact import impact_areas
 from skywarden.assessment.predict import forecast_paths, site_arrivals_s, zone_arrivals_s
 from skywarden.core.enums import ObjectClass, TrackStatus
+from skywarden.core.time import format_rfc3339
 from skywarden.core.types import Assessment, TrackUpdate
 from skywarden.geo.zones import Geography
 
@@ -103,6 +105,8 @@ class Assessor:
         self._belief = ClassBelief()
         self._last_vel: dict[str, tuple[float, float, float]] = {}  # t_s, ve, vn
         self._forecasts: dict[str, _Forecast] = {}
+        # the latest fed update's impact area of each descending track: t, lat, lon, radius
+        self._impacts: dict[str, tuple[float, float, float, float]] = {}
         sites = list(geography.sites.values())
         self._sites = sites
         e, n = geography.frame.to_en(
@@ -142,6 +146,7 @@ class Assessor:
             [u.track_id for u in updates], ll, [u.identity for u in updates], fed
         )
         self._refresh_forecasts(updates, lat, lon, ve, vn)
+        self._refresh_impacts(updates, fed, lat, lon, ve, vn)
         out = []
         for k, u in enumerate(updates):
             out.append(
@@ -204,6 +209,13 @@ class Assessor:
                 name = self.geography.sites[sites[0][0]].name.split(",")[0]
                 reasons.append(f"reaches {name} in {sites[0][1] / 60.0:.0f} min")
             reasons.append(f"threat {threat:.2f}")
+        impact = self._impacts.get(u.track_id)
+        if impact is not None:
+            reasons.append(
+                f"descending {-u.vel_u_mps:.0f} m/s: on the ground by"
+                f" {format_rfc3339(impact[0])[11:19]} within {impact[3] / 1000.0:.1f} km of"
+                f" {impact[1]:.3f}, {impact[2]:.3f}"
+            )
         return Assessment(
             t_s=u.t_s,
             track_id=u.track_id,
@@ -224,6 +236,10 @@ class Assessor:
             site_eta_s=sites,
             zone_eta_s=zones,
             threat=threat,
+            impact_t_s=None if impact is None else impact[0],
+            impact_lat=None if impact is None else impact[1],
+            impact_lon=None if impact is None else impact[2],
+            impact_radius_m=None if impact is None else impact[3],
         )
 
     def _turn_dps(self, u: TrackUpdate) -> float:
@@ -297,8 +313,51 @@ class Assessor:
             }
             self._forecasts[u.track_id] = _Forecast(u.t_s, sites, zone_eta[row])
 
+    def _refresh_impacts(
+        self,
+        updates: Sequence[TrackUpdate],
+        fed: Sequence[bool],
+        lat: FloatArray,
+        lon: FloatArray,
+        ve: FloatArray,
+        vn: FloatArray,
+    ) -> None:
+        """Update the impact area of every fed track (a coasting one keeps its last)."""
+        rows = [k for k, f in enumerate(fed) if f]
+        if not rows:
+            return
+        idx = np.array(rows)
+        sub = [updates[k] for k in rows]
+        e, n = self.geography.frame.to_en(lat[idx], lon[idx])
+        imp = impact_areas(
+            np.atleast_1d(e),
+            np.atleast_1d(n),
+            np.array([u.alt_m for u in sub]) - self.config.ground_m,
+            ve[idx],
+            vn[idx],
+            np.array([u.vel_u_mps for u in sub]),
+            np.array([u.sigma_h_m for u in sub]),
+            np.array([u.sigma_v_m for u in sub]),
+            np.array([u.sigma_vu_mps for u in sub]),
+        )
+        down = np.flatnonzero(imp.descending)
+        for u in sub:
+            self._impacts.pop(u.track_id, None)
+        if down.size == 0:
+            return
+        ilat, ilon, _ = self.geography.frame.from_enu(imp.e_m[down], imp.n_m[down], 0.0)
+        for j, k in enumerate(down.tolist()):
+            u = sub[k]
+            self._impacts[u.track_id] = (
+                u.t_s + float(imp.latest_s[k]),
+                float(np.atleast_1d(ilat)[j]),
+                float(np.atleast_1d(ilon)[j]),
+                float(imp.radius_m[k]),
+            )
+
     def _forget(self, track_id: str) -> None:
         self._belief.forget(track_id)
+        self._impacts.pop(track_id, None)
         self._last_vel.pop(track_id, None)
         self._forecasts.pop(track_id, None)
 

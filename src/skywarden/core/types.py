@@ -160,6 +160,8 @@ class TrackUpdate:
     hit_rate: float | None = None
     # Internal too: the running mean radar cross-section of the track's plots (dBsm).
     rcs_dbsm: float | None = None
+    # Internal too: the sigma of the vertical speed (m/s), NaN where unknown.
+    sigma_vu_mps: float = float("nan")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,13 @@ class Assessment:
     site_eta_s: tuple[tuple[str, float], ...] = ()
     zone_eta_s: tuple[tuple[str, float], ...] = ()
     threat: float = 0.0
+    # Where a descending track comes down (``assessment.impact``): the latest time it can
+    # reach the ground at its descent rate, and the area (centre, radius) it falls in.
+    # None while it does not descend.
+    impact_t_s: float | None = None
+    impact_lat: float | None = None
+    impact_lon: float | None = None
+    impact_radius_m: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

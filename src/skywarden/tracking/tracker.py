@@ -785,6 +785,7 @@ class Tracker:
         span = (table.last_hit_s[idx] - table.first_hit_s[idx]) / table.revisit_s[idx]
         hit_rate = np.minimum(1.0, table.n_hits[idx] / (1.0 + np.maximum(span, 0.0)))
         sigma_v = np.sqrt(P[idx, 2, 2])
+        sigma_vu = np.sqrt(P[idx, 5, 5])
         return [
             TrackUpdate(
                 t_s=t_s,
@@ -801,6 +802,7 @@ class Tracker:
                 identity=table.identity[i],
                 hit_rate=float(hit_rate[k]),
                 rcs_dbsm=None if np.isnan(table.rcs_dbsm[i]) else float(table.rcs_dbsm[i]),
+                sigma_vu_mps=float(sigma_vu[k]),
             )
             for k, i in enumerate(idx.tolist())
         ]

@@ -468,3 +468,43 @@ def test_rule_engine_lead_time_bounds_the_zones(engine: RuleEngine) -> None:
     # LT-57 is 16 min away: beyond the yellow rule's 15 min, so only the zone under it.
     events = engine.process([drone(0.0, zones=(("LT-58", 0.0), ("LT-57", 960.0)))])
     assert set(zone_events(events)) == {"LT-58"}
+
+
+# --- down: a track predicted on the ground ---------------------------------------------------
+
+
+def test_rule_engine_a_fallen_track_clears_its_alerts_at_once(engine: RuleEngine) -> None:
+    zones = (("LT-58", 0.0),)
+    [raised] = engine.process([drone(0.0, zones=zones)])
+    # descending: on the ground by t 30 at the latest; last detection at t 20
+    assert engine.process([drone(20.0, zones=zones, impact_t_s=30.0)]) == []
+    # coasting predictions after the fall still "match" but count for nothing
+    coasting = drone(32.0, zones=zones, impact_t_s=30.0, status=TrackStatus.COASTING)
+    assert engine.process([coasting]) == []  # 32 < 30 + DOWN_GRACE_S
+    [cleared] = engine.process([replace(coasting, t_s=35.0)])
+    assert cleared.alert_id == raised.alert_id and cleared.state is AlertState.CLEARED
+    assert cleared.t_s == 35.0  # not 60 s of hysteresis later
+    assert "down: predicted on the ground by" in cleared.reason
+    assert engine.process([replace(coasting, t_s=45.0)]) == []  # no new alert
+
+
+def test_rule_engine_a_track_seen_after_its_predicted_fall_is_not_down(
+    engine: RuleEngine,
+) -> None:
+    zones = (("LT-58", 0.0),)
+    engine.process([drone(0.0, zones=zones)])
+    # predicted down by 30, but detected again at 32 (it levelled off): the alert stays
+    assert engine.process([drone(20.0, zones=zones, impact_t_s=30.0)]) == []
+    assert engine.process([drone(32.0, zones=zones)]) == []
+    assert tick(engine, 35.0, 60.0) == []
+    assert engine.active_count == 1
+
+
+def test_rule_engine_a_fallen_track_honours_min_hold(engine: RuleEngine) -> None:
+    # red holds at least 60 s (min_hold_s): a fall 20 s after it was raised clears at 60
+    zones = (("LT-58", 0.0),)
+    [raised] = engine.process([drone(0.0, p_owa=0.7, threat=0.6, zones=zones, impact_t_s=15.0)])
+    assert raised.level is AlertLevel.RED
+    assert tick(engine, 5.0, 55.0) == []
+    [cleared] = tick(engine, 60.0, 60.0)
+    assert cleared.state is AlertState.CLEARED and cleared.t_s == 60.0

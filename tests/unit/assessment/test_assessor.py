@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -108,11 +110,28 @@ def test_a_deleted_track_is_forgotten() -> None:
 
 
 def test_a_track_strung_from_clutter_scores_little_threat() -> None:
-    from dataclasses import replace
-
     ups = _towards("T-6", (54.54, 25.62), (54.69111, 25.26194), 40.0, 950.0, 12)
     solid = _run(Assessor(GEO), ups)[-1]
     clutter = _run(Assessor(GEO), [replace(u, hit_rate=0.08) for u in ups])[-1]
     assert solid.threat > 0.5
     assert clutter.threat == pytest.approx(solid.threat * 0.08 / 0.5)
     assert any("revisits" in r for r in clutter.reasons)
+
+
+def test_a_descending_track_has_an_impact_area_and_a_coasting_one_keeps_it() -> None:
+    from dataclasses import replace
+
+    assessor = Assessor(GEO)
+    ups = _towards("T-1", (54.63, 25.75), (54.63, 25.70), 15.0, 250.0, 3)
+    # 100 m above the nominal ground, sinking 2 m/s (sigma 0.25): down within 80 s
+    ups = [replace(u, vel_u_mps=-2.0, sigma_v_m=10.0, sigma_vu_mps=0.25) for u in ups]
+    out = _run(assessor, ups)
+    last = out[-1]
+    assert last.impact_t_s == pytest.approx(ups[-1].t_s + 80.0)
+    assert last.impact_radius_m is not None and last.impact_radius_m > 150.0
+    assert last.impact_lon is not None and last.impact_lon < ups[-1].lon  # ahead, westwards
+    assert any(r.startswith("descending 2 m/s: on the ground by") for r in last.reasons)
+    coasting = replace(ups[-1], t_s=ups[-1].t_s + 30.0, status=TrackStatus.COASTING)
+    assert assessor.assess([coasting])[0].impact_t_s == last.impact_t_s
+    level = replace(ups[-1], t_s=ups[-1].t_s + 40.0, vel_u_mps=0.0)
+    assert assessor.assess([level])[0].impact_t_s is None
