@@ -4,8 +4,11 @@
 a file through the whole pipeline: a simulator scenario is simulated first (its
 ``detections.jsonl``, ``truth.jsonl`` and ``scenario.json`` are written too), a ``.jsonl``
 is read as the interchange contract, a ``.yaml`` with a ``detections`` list as such. It
-writes ``tracks.jsonl``, ``alerts.jsonl``, ``quarantine.jsonl`` and ``summary.json``
-into DIR and prints a timeline. ``skywarden simulate`` only simulates; ``skywarden geo
+writes ``tracks.jsonl``, ``alerts.jsonl``, ``quarantine.jsonl``, ``audit.jsonl`` and
+``summary.json`` into DIR and prints a timeline. ``--actions FILE`` plays operator
+actions (acknowledge, reclassify as not dangerous, force clear; JSON Lines, see
+``docs/operator-actions.md``) into the run at their own event times; each is audited in
+``audit.jsonl``. ``skywarden simulate`` only simulates; ``skywarden geo
 info`` describes the loaded geography pack.
 """
 
@@ -31,6 +34,7 @@ from skywarden.core.types import Detection
 from skywarden.geo.zones import describe, load_geography
 from skywarden.outputs.jsonl import QuarantineWriter, TrackWriter
 from skywarden.outputs.webhook import WebhookSink
+from skywarden.runtime.actions import load_actions
 from skywarden.runtime.pipeline import Pipeline, RunSummary, TimelineEntry, iter_batches
 from skywarden.sim.plot import plot_scenario
 from skywarden.sim.registry import tracker_config as scenario_tracker_config
@@ -121,7 +125,7 @@ def _print_entry(console: Console, entry: TimelineEntry) -> None:
     )
 
 
-def _summary_table(summary: RunSummary, out: Path) -> Table:
+def _summary_table(summary: RunSummary, out: Path, with_actions: bool = False) -> Table:
     table = Table(title=f"run summary ({out})", show_header=False)
     table.add_row("detections read", str(summary.detections))
     rejected = sum(summary.rejects.values())
@@ -137,6 +141,8 @@ def _summary_table(summary: RunSummary, out: Path) -> Table:
     table.add_row(
         "alerts raised / events (alerts.jsonl)", f"{summary.alerts_raised} / {summary.alert_events}"
     )
+    if with_actions:
+        table.add_row("operator actions (audit.jsonl)", str(summary.operator_actions))
     table.add_row("CAP 1.2 messages (cap/)", str(summary.cap_messages))
     table.add_row("Cursor-on-Target events (cot.xml)", str(summary.cot_events))
     if summary.output_errors:
@@ -155,10 +161,18 @@ def run(
         str | None,
         typer.Option(help="also POST every alert transition to this URL (with retries)"),
     ] = None,
+    actions: Annotated[
+        Path | None,
+        typer.Option(
+            help="operator actions to apply at their times (JSON Lines: time, operator,"
+            " action, alert_id or track_id, note, suppress_s); audited in audit.jsonl",
+        ),
+    ] = None,
 ) -> None:
     """Run detections through tracking, assessment and alerting; write tracks, alerts, CAP, CoT."""
     console = Console()
     try:
+        operator_actions = load_actions(actions) if actions is not None else []
         source, tracker_config = open_input(scenario, sim_out=out)
         geo = load_geography(geography)
     except SkyWardenError as exc:
@@ -174,7 +188,9 @@ def run(
     if webhook is not None:
         out.mkdir(parents=True, exist_ok=True)
         sink = WebhookSink(webhook, dead_letter=out / "webhook_dead_letter.jsonl")
-    with Pipeline(geo, out, tracker_config, on_entry=on_entry, webhook=sink) as pipeline:
+    with Pipeline(
+        geo, out, tracker_config, on_entry=on_entry, webhook=sink, actions=operator_actions
+    ) as pipeline:
         # What is loaded now (geography, rules, a simulated scenario's detections) lives
         # for the whole run: keep full collections from walking it again and again (each
         # walk stalled a batch by hundreds of milliseconds in bench/alert_latency.py).
@@ -202,6 +218,7 @@ def run(
                 "tracks_confirmed": summary.tracks_confirmed,
                 "alerts_raised": summary.alerts_raised,
                 "alert_events": summary.alert_events,
+                "operator_actions": summary.operator_actions,
                 "cap_messages": summary.cap_messages,
                 "cot_events": summary.cot_events,
                 "output_errors": dict(summary.output_errors),
@@ -211,7 +228,7 @@ def run(
         + "\n",
         encoding="utf-8",
     )
-    console.print(_summary_table(summary, out))
+    console.print(_summary_table(summary, out, with_actions=actions is not None))
 
 
 @geo_app.command("info")

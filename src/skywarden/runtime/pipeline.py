@@ -9,18 +9,27 @@ output as the original run.
 
 Every track update, alert event and reject is written (and flushed) as soon as it is
 made, so a crash loses nothing already produced.
+
+Operator actions given to the pipeline (``actions``, e.g. from an actions file) are
+applied in time order as the event clock reaches them: before the tracker step at or
+after an action's time, so their events carry the action's own time; actions later than
+the last step are applied when the pipeline drains (:meth:`Pipeline.drain`, the end of
+:meth:`Pipeline.run`). Their events go to every output like any other alert event, and
+every action, accepted or rejected by the rule engine, is written to ``audit.jsonl``.
 """
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from skywarden.alerting.rule_engine import RuleEngine
+from skywarden.alerting.lifecycle import OperatorAction
+from skywarden.alerting.rule_engine import AuditRecord, RuleEngine
 from skywarden.alerting.rules import RuleSet, load_rules
 from skywarden.assessment.assessor import Assessor
 from skywarden.core.enums import TrackStatus
@@ -30,6 +39,7 @@ from skywarden.outputs.cap import CapWriter
 from skywarden.outputs.cot import CotWriter
 from skywarden.outputs.jsonl import AlertWriter, QuarantineWriter, TrackWriter
 from skywarden.outputs.webhook import WebhookSink
+from skywarden.runtime.actions import AuditWriter
 from skywarden.sources.base import Reject
 from skywarden.tracking.tracker import Tracker, TrackerConfig
 
@@ -79,6 +89,7 @@ class RunSummary:
     tracks_confirmed: int = 0
     alert_events: int = 0
     alerts_raised: int = 0
+    operator_actions: int = 0  # applied, accepted or not (each one is in audit.jsonl)
     cap_messages: int = 0
     cot_events: int = 0
     output_errors: Counter[str] = field(default_factory=Counter)
@@ -109,7 +120,9 @@ def iter_batches(detections: Iterable[Detection]) -> Iterator[list[Detection]]:
 class Pipeline:
     """One process's pipeline writing ``tracks.jsonl``, ``alerts.jsonl`` and ``quarantine.jsonl``.
 
-    Use as a context manager so the files are closed. Not thread-safe.
+    ``actions`` are operator actions applied at their event time (module docstring);
+    ``audit.jsonl`` records each. Use as a context manager so the files are closed.
+    Not thread-safe.
     """
 
     def __init__(
@@ -120,18 +133,24 @@ class Pipeline:
         on_entry: Callable[[TimelineEntry], None] | None = None,
         rules: RuleSet | None = None,
         webhook: WebhookSink | None = None,
+        actions: Sequence[OperatorAction] = (),
     ) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
         self.geography = geography
         self.tracker = Tracker(geography.frame, tracker_config)
         self.assessor = Assessor(geography)
-        self.alerts = RuleEngine(geography, rules or load_rules(geography.name, geography))
+        self.alerts = RuleEngine(
+            geography, rules or load_rules(geography.name, geography), on_audit=self._audited
+        )
         self.summary = RunSummary()
         self._on_entry = on_entry
         self._tracks = TrackWriter(out_dir / "tracks.jsonl")
         self._alerts_out = AlertWriter(out_dir / "alerts.jsonl")
         self._quarantine = QuarantineWriter(out_dir / "quarantine.jsonl")
+        self._audit = AuditWriter(out_dir / "audit.jsonl")
+        self._actions = sorted(actions, key=lambda a: a.t_s)  # stable: file order at a tie
+        self._actions_done = 0  # self._actions[:_actions_done] are applied
         # A run's outputs replace the last run's in the same folder, CAP files included
         # (tracks.jsonl and alerts.jsonl are truncated the same way).
         for old in (out_dir / "cap").glob("*.xml"):
@@ -155,6 +174,7 @@ class Pipeline:
         self._tracks.close()
         self._alerts_out.close()
         self._quarantine.close()
+        self._audit.close()
         self._cot.close()
         if self._webhook is not None:
             self._webhook.close()
@@ -191,23 +211,28 @@ class Pipeline:
         batch, self._batch = self._batch, []
         t_s = max(d.t_s for d in batch)
         self._tick_until(t_s)
-        self._handle(self.tracker.step(t_s, batch))
+        self._step(t_s, batch)
 
     def drain(self) -> None:
-        """Run event time on, in ticks, until every track is deleted and every alert cleared."""
+        """Run event time on, in ticks, until every track is deleted and every alert cleared.
+
+        Operator actions still pending after that are applied last, at their own times.
+        """
         t = self.tracker.t_s
         if t is None:
+            self._act_until(math.inf)
             return
         cfg = self.tracker.config
         limit = t + max(cfg.max_coast_s, cfg.max_coast_established_s) + 2 * TICK_S
         while self.tracker.n_tracks and t < limit:
             t += TICK_S
-            self._handle(self.tracker.step(t, []))
+            self._step(t, [])
         # then until the alerts those tracks held have cleared (their hysteresis)
         limit = t + DRAIN_ALERTS_S
         while self.alerts.active_count and t < limit:
             t += TICK_S
-            self._handle(self.tracker.step(t, []))
+            self._step(t, [])
+        self._act_until(math.inf)
 
     def _tick_until(self, t_s: float) -> None:
         t = self.tracker.t_s
@@ -215,7 +240,33 @@ class Pipeline:
             return
         while t + TICK_S < t_s:
             t += TICK_S
-            self._handle(self.tracker.step(t, []))
+            self._step(t, [])
+
+    def _step(self, t_s: float, detections: list[Detection]) -> None:
+        """Apply the operator actions due by ``t_s``, then step the tracker at ``t_s``."""
+        self._act_until(t_s)
+        self._handle(self.tracker.step(t_s, detections))
+
+    def _act_until(self, t_s: float) -> None:
+        """Apply, in time order, every pending operator action at or before ``t_s``."""
+        while self._actions_done < len(self._actions):
+            action = self._actions[self._actions_done]
+            if action.t_s > t_s:
+                return
+            self._actions_done += 1
+            for event in self.alerts.apply(action):
+                self._alert(event)
+
+    def _audited(self, record: AuditRecord) -> None:
+        """Write one audit record (the rule engine's ``on_audit``) and note it."""
+        self._audit.write(record)
+        self.summary.operator_actions += 1
+        target = record.alert_id or record.track_id or "nothing"
+        self._note(
+            record.t_s,
+            "input",
+            f"operator {record.operator}: {record.action.value} {target}: {record.result}",
+        )
 
     def _handle(self, updates: list[TrackUpdate]) -> None:
         s = self.summary
