@@ -24,6 +24,7 @@ __all__ = ["STATE_DIM", "TrackTable"]
 
 STATE_DIM = 7
 RCS_SMOOTHING = 0.1  # weight of each new plot's RCS in a track's running mean
+NIS_RECENT_WEIGHT = 0.1  # weight of each update's NIS in the recent mean
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
@@ -45,7 +46,14 @@ class TrackTable:
     last_written_s: FloatArray
     nis_sum: FloatArray  # sum over updates of the normalised innovation (d2 per dof)
     nis_n: FloatArray  # number of those updates
+    nis_recent: FloatArray  # its exponential mean over about the last 10 updates, NaN before
     rcs_dbsm: FloatArray  # smoothed radar cross-section of its plots, NaN without one
+    fix_s: FloatArray  # latest position fix: a plot or report, or bearings of two sensors
+    bearing_s: FloatArray  # latest bearing it took, and that bearing's sensor (index, -1)
+    bearing_sensor: FloatArray
+    bearing_az: FloatArray  # that bearing's azimuth (degrees)
+    harmonic_s: FloatArray  # latest acoustic bearing with an engine harmonic it took, or NaN
+    rf_s: FloatArray  # latest RF direction-finder bearing (a control link) it took, or NaN
     revisit_s: FloatArray  # revisit of the sensor that started the track (M-of-N timing)
     ids: list[str]
     status: list[TrackStatus]
@@ -68,6 +76,13 @@ class TrackTable:
             last_written_s=np.zeros(0),
             nis_sum=np.zeros(0),
             nis_n=np.zeros(0),
+            nis_recent=np.zeros(0),
+            fix_s=np.zeros(0),
+            bearing_s=np.zeros(0),
+            bearing_sensor=np.zeros(0),
+            bearing_az=np.zeros(0),
+            harmonic_s=np.zeros(0),
+            rf_s=np.zeros(0),
             rcs_dbsm=np.zeros(0),
             revisit_s=np.zeros(0),
             ids=[],
@@ -103,6 +118,13 @@ class TrackTable:
         self.last_written_s = np.append(self.last_written_s, -np.inf)
         self.nis_sum = np.append(self.nis_sum, 0.0)
         self.nis_n = np.append(self.nis_n, 0.0)
+        self.nis_recent = np.append(self.nis_recent, np.nan)
+        self.fix_s = np.append(self.fix_s, t_s)
+        self.bearing_s = np.append(self.bearing_s, -np.inf)
+        self.bearing_sensor = np.append(self.bearing_sensor, -1.0)
+        self.bearing_az = np.append(self.bearing_az, np.nan)
+        self.harmonic_s = np.append(self.harmonic_s, np.nan)
+        self.rf_s = np.append(self.rf_s, np.nan)
         self.rcs_dbsm = np.append(self.rcs_dbsm, np.nan)
         self.revisit_s = np.append(self.revisit_s, revisit_s)
         self.ids.append(track_id)
@@ -124,6 +146,12 @@ class TrackTable:
         """Add each update's normalised innovation squared per degree of freedom."""
         np.add.at(self.nis_sum, rows, nis_per_dof)
         np.add.at(self.nis_n, rows, 1.0)
+        old = self.nis_recent[rows]
+        self.nis_recent[rows] = np.where(
+            np.isnan(old),
+            nis_per_dof,
+            (1.0 - NIS_RECENT_WEIGHT) * old + NIS_RECENT_WEIGHT * nis_per_dof,
+        )
 
     def adopt(self, dst: int, src: int) -> None:
         """Give row ``dst`` the filter state and detection history of row ``src``.
@@ -138,6 +166,13 @@ class TrackTable:
         self.hit_times_s[dst] = self.hit_times_s[src]
         self.n_hits[dst] += self.n_hits[src]
         self.nis_sum[dst], self.nis_n[dst] = self.nis_sum[src], self.nis_n[src]
+        self.nis_recent[dst] = self.nis_recent[src]
+        self.fix_s[dst] = max(self.fix_s[dst], self.fix_s[src])
+        self.bearing_s[dst] = self.bearing_s[src]
+        self.bearing_sensor[dst] = self.bearing_sensor[src]
+        self.bearing_az[dst] = self.bearing_az[src]
+        self.harmonic_s[dst] = np.fmax(self.harmonic_s[dst], self.harmonic_s[src])
+        self.rf_s[dst] = np.fmax(self.rf_s[dst], self.rf_s[src])
         if np.isfinite(self.rcs_dbsm[src]):
             self.rcs_dbsm[dst] = self.rcs_dbsm[src]
         self.revisit_s[dst] = self.revisit_s[src]
@@ -155,6 +190,11 @@ class TrackTable:
             np.isfinite(old), (1.0 - RCS_SMOOTHING) * old + RCS_SMOOTHING * rcs_dbsm, rcs_dbsm
         )
 
+    def record_hint(self, column: str, row: int, t_s: float) -> None:
+        """Note a sensor hint (``harmonic_s`` or ``rf_s``) taken by ``row`` at ``t_s``."""
+        arr: FloatArray = getattr(self, column)
+        arr[row] = np.fmax(arr[row], t_s)
+
     def keep(self, keep: npt.NDArray[np.bool_]) -> None:
         """Drop every row where ``keep`` is false."""
         idx = np.flatnonzero(keep)
@@ -170,6 +210,13 @@ class TrackTable:
         self.last_written_s = self.last_written_s[idx]
         self.nis_sum = self.nis_sum[idx]
         self.nis_n = self.nis_n[idx]
+        self.nis_recent = self.nis_recent[idx]
+        self.fix_s = self.fix_s[idx]
+        self.bearing_s = self.bearing_s[idx]
+        self.bearing_sensor = self.bearing_sensor[idx]
+        self.bearing_az = self.bearing_az[idx]
+        self.harmonic_s = self.harmonic_s[idx]
+        self.rf_s = self.rf_s[idx]
         self.rcs_dbsm = self.rcs_dbsm[idx]
         self.revisit_s = self.revisit_s[idx]
         self.ids = [self.ids[i] for i in idx]

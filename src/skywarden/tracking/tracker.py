@@ -48,9 +48,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from skywarden.core.enums import TrackStatus
+from skywarden.core.enums import BearingSource, TrackStatus
 from skywarden.core.ids import IdMinter
-from skywarden.core.types import Detection, Plot, TrackUpdate
+from skywarden.core.types import Bearing, Detection, Plot, TrackUpdate
 from skywarden.geo.frames import SiteFrame
 from skywarden.tracking.association import gnn_assign, jpda_weights
 from skywarden.tracking.doppler import initial_velocity, radial_d2, radial_update
@@ -75,6 +75,7 @@ from skywarden.tracking.maintenance import (
     stationary,
 )
 from skywarden.tracking.measmodels import ANGLE_COMPONENTS, position3
+from skywarden.tracking.measurement import angle_diff_deg
 from skywarden.tracking.table import STATE_DIM, TrackTable
 
 __all__ = ["Tracker", "TrackerConfig", "TrackerStats"]
@@ -112,6 +113,8 @@ MAX_COAST_SIGMA_V_MPS = 20.0
 # An acoustic bearing points where the object was when the sound left it, R/c before the
 # node heard it (1.5 km: 4.4 s, 160 m of a Shahed's flight). Speed of sound at 20 °C.
 SPEED_OF_SOUND_MPS = 343.0
+# An acoustic bearing's signature naming an engine's firing harmonic (interchange contract).
+HARMONIC_PREFIX = "harmonic:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +178,9 @@ class TrackerConfig:
     bearing_window_s: float = 5.0  # bearings from different nodes within this may cross
     bearing_max_range_m: float = 8000.0  # acoustic/RF/EO nodes hear a few km at most
     min_cross_angle_deg: float = 15.0  # shallower crossings locate badly along the rays
+    # A lone sensor's bearings keep a track alive this long after its last position fix
+    # (a plot, a report, or bearings of two sensors crossing): see Tracker._fixes.
+    bearing_hold_s: float = 30.0
     # Radar positions (lat, lon, alt_m) by sensor id, from the sensor registry: with one,
     # a plot's radial speed gates its pairs, starts its track's velocity and updates it
     # (``tracking.doppler``); without, ``vr_mps`` is not used.
@@ -230,6 +236,9 @@ class Tracker:
         pi = np.asarray(self.config.imm.transition_per_s)
         self._mu0 = stationary(pi)
         self._doppler_gate = chi2_gate(1, cfg.doppler_gate_p)
+        self._sensor_index: dict[str, int] = {}  # bearing sensors, for the fix test
+        # tracks in each detection's gate, for the group being fused (see _bind)
+        self._gated_tracks: IntArray = np.zeros(0, dtype=np.intp)
         self._site_m: dict[str, FloatArray] = {}
         for sid, (lat, lon, alt_m) in cfg.sensor_sites.items():
             e, n, u = frame.to_enu(lat, lon, alt_m)
@@ -265,6 +274,7 @@ class Tracker:
         n_det = len(group.dets)
         self.stats.used += n_det
         tr_idx, det_idx = self._candidates(group)
+        self._gated_tracks = np.zeros(0, dtype=np.intp)
         radial = self._radial(group)
         # cooperative identities bind directly
         forced_t: list[int] = []
@@ -311,6 +321,9 @@ class Tracker:
                 )
                 ok &= d2_vr < self._doppler_gate
             tr_idx, det_idx, d2, t_pair = tr_idx[ok], det_idx[ok], d2[ok], t_pair[ok]
+            # a bearing gated by several tracks points at one of them, which is uncertain:
+            # its hints (harmonic, RF link) go only to a track it alone could be
+            self._gated_tracks = np.bincount(det_idx, minlength=n_det)
             cost = d2 + logdet[ok]  # -2 log N(nu; 0, S): a vague track explains little
         # A pair is taken only if the track explains the detection better than a false
         # detection of this sensor would: N(nu; S) Pd > clutter density.
@@ -546,7 +559,8 @@ class Tracker:
                     xm, Pm, np.broadcast_to(site, (k, 3)), vr[d], np.full(k, s_vr)
                 )
             table.xm[r], table.Pm[r], table.mu[r], table.t_s[r] = xm, Pm, res.mu, t[now]
-            table.record_hits(r, t[now])
+            keep = self._fixes(group, r, d, t[now])
+            table.record_hits(r[keep], t[now][keep])
             self._touched.update(r.tolist())
             self._bind(group, r, d)
         oos = np.flatnonzero(late & ~too_late)
@@ -564,15 +578,66 @@ class Tracker:
                     angle,
                 )
                 table.xm[r, j], table.Pm[r, j] = res_j.x, res_j.P
-            table.record_hits(r, t[oos])
+            keep = self._fixes(group, r, d, t[oos])
+            table.record_hits(r[keep], t[oos][keep])
             self._touched.update(r.tolist())
             self._bind(group, r, d)
+
+    def _fixes(
+        self, group: DetectionGroup, rows: IntArray, dets: IntArray, t: FloatArray
+    ) -> npt.NDArray[np.bool_]:
+        """Note position fixes; return which of these detections count as the rows' hits.
+
+        A plot or report fixes the track's position. A bearing fixes it only together with
+        a bearing of another sensor within ``bearing_window_s`` whose ray crosses it at
+        ``min_cross_angle_deg`` or more (shallower crossings locate nothing); a lone
+        sensor's bearings still update the track but count as hits only while a fix is at
+        most ``bearing_hold_s`` old. One camera or microphone sweeping after an object
+        would otherwise keep a track alive, and confirmed, whose range nothing measures.
+        """
+        table, cfg = self._table, self.config
+        if not group.model.startswith("bearing"):
+            table.fix_s[rows] = np.maximum(table.fix_s[rows], t)
+            return np.ones(rows.size, dtype=bool)
+        sensor = float(
+            self._sensor_index.setdefault(group.dets[0].sensor_id, len(self._sensor_index))
+        )
+        az = group.z[dets, 0]
+        cross_deg = np.abs(angle_diff_deg(az, np.nan_to_num(table.bearing_az[rows])))
+        cross_deg = np.minimum(cross_deg, 180.0 - cross_deg)
+        crossed = (
+            (table.bearing_sensor[rows] >= 0.0)
+            & (table.bearing_sensor[rows] != sensor)
+            & (np.abs(t - table.bearing_s[rows]) <= cfg.bearing_window_s)
+            & (cross_deg >= cfg.min_cross_angle_deg)
+        )
+        table.fix_s[rows] = np.where(crossed, np.maximum(table.fix_s[rows], t), table.fix_s[rows])
+        newer = t >= table.bearing_s[rows]
+        table.bearing_s[rows] = np.where(newer, t, table.bearing_s[rows])
+        table.bearing_sensor[rows] = np.where(newer, sensor, table.bearing_sensor[rows])
+        table.bearing_az[rows] = np.where(newer, az, table.bearing_az[rows])
+        return np.asarray(t - table.fix_s[rows] <= cfg.bearing_hold_s, dtype=bool)
 
     def _bind(self, group: DetectionGroup, rows: IntArray, dets: IntArray) -> None:
         for r, d in zip(rows.tolist(), dets.tolist(), strict=True):
             ident = group.identity[d]
             if ident is not None:
                 self._table.identity[r] = ident
+            alone = d >= self._gated_tracks.size or self._gated_tracks[d] <= 1
+            self._note_hint(r, group.dets[d], alone)
+
+    def _note_hint(self, row: int, det: Detection, alone: bool = True) -> None:
+        """Keep the sensor hints a detection gives about what the object is.
+
+        ``alone``: the detection fell in no other track's gate (a bearing crossing
+        several tracks says nothing about which of them made the sound or the signal).
+        """
+        if not isinstance(det, Bearing) or not alone:
+            return
+        if det.source is BearingSource.RF:
+            self._table.record_hint("rf_s", row, det.t_s)
+        elif det.signature is not None and det.signature.startswith(HARMONIC_PREFIX):
+            self._table.record_hint("harmonic_s", row, det.t_s)
 
     # --- initiation -----------------------------------------------------------------------
 
@@ -661,6 +726,9 @@ class Tracker:
             if hits >= 2:
                 self._table.hit_times_s[row, -min(hits, self._table.hit_memory) :] = crossing.t_s
             self._table.n_hits[row] = hits
+            for k in crossing.det_indices.tolist():
+                g, d = waiting[k]
+                self._note_hint(row, g.dets[d])
             self.stats.tracks_from_bearings += 1
             used.update(crossing.det_indices.tolist())
         self._bearings = [w for k, w in enumerate(waiting) if k not in used]
@@ -803,6 +871,9 @@ class Tracker:
                 hit_rate=float(hit_rate[k]),
                 rcs_dbsm=None if np.isnan(table.rcs_dbsm[i]) else float(table.rcs_dbsm[i]),
                 sigma_vu_mps=float(sigma_vu[k]),
+                nis_recent=None if np.isnan(table.nis_recent[i]) else float(table.nis_recent[i]),
+                harmonic_t_s=None if np.isnan(table.harmonic_s[i]) else float(table.harmonic_s[i]),
+                rf_t_s=None if np.isnan(table.rf_s[i]) else float(table.rf_s[i]),
             )
             for k, i in enumerate(idx.tolist())
         ]

@@ -155,6 +155,8 @@ def test_tracker_covariances_stay_symmetric_positive_definite(steps: list) -> No
             det = _plot(t, e, n, sigma_h_m=sigma)
         tracker.step(T0 + t, [det])
         p = tracker._table.Pm
+        if p.size == 0:  # every track deleted (a long gap): nothing to check
+            continue
         assert np.allclose(p, np.swapaxes(p, -1, -2), atol=1e-6 * max(1.0, np.abs(p).max()))
         assert np.all(np.linalg.eigvalsh(p) > 0.0)
 

@@ -1,0 +1,108 @@
+"""Bearings in the tracker: sensor hints kept per track, and a lone sensor's bearings."""
+
+from skywarden.core.enums import BearingSource, TrackStatus
+from skywarden.core.types import Bearing, Plot, TrackUpdate
+from skywarden.geo.frames import SiteFrame
+from skywarden.tracking.measurement import bearing_deg
+from skywarden.tracking.tracker import Tracker, TrackerConfig
+
+FRAME = SiteFrame(54.69, 25.26, 150.0)
+T0 = 1_753_666_200.0
+NODES = {"ac-1": (-1500.0, 0.0), "ac-2": (1500.0, 0.0), "ac-3": (-1400.0, 0.0)}
+
+
+def _bearing(sensor: str, t: float, e: float, n: float, **kw: object) -> Bearing:
+    se, sn = NODES[sensor]
+    lat, lon, alt = FRAME.from_enu(se, sn, 2.0)
+    az = float(bearing_deg(e - se, n - sn))
+    return Bearing(T0 + t, sensor, float(lat), float(lon), float(alt), az, 3.0, **kw)  # type: ignore[arg-type]
+
+
+def _plot(t: float, e: float, n: float) -> Plot:
+    lat, lon, alt = FRAME.from_enu(e, n, 300.0)
+    return Plot(T0 + t, "radar-1", float(lat), float(lon), float(alt), 30.0, 50.0)
+
+
+def _fly(tracker: Tracker, steps: list[tuple[float, list]]) -> list[TrackUpdate]:  # type: ignore[type-arg]
+    out: list[TrackUpdate] = []
+    for t, dets in steps:
+        out += tracker.step(T0 + t, dets)
+    return out
+
+
+def test_two_nodes_hearing_an_engine_give_a_track_with_the_harmonic_hint() -> None:
+    tracker = Tracker(FRAME, TrackerConfig(revisit_s={"ac-1": 1.0, "ac-2": 1.0}))
+    steps = []
+    for k in range(12):
+        e, n = -600.0 + 20.0 * k, 1200.0
+        sig = "harmonic:f0=120Hz"
+        steps.append(
+            (
+                float(k),
+                [
+                    _bearing("ac-1", float(k), e, n, source=BearingSource.ACOUSTIC, signature=sig),
+                    _bearing("ac-2", float(k), e, n, source=BearingSource.ACOUSTIC, signature=sig),
+                ],
+            )
+        )
+    updates = _fly(tracker, steps)
+    confirmed = [u for u in updates if u.status is TrackStatus.CONFIRMED]
+    assert confirmed, "two nodes crossing confirm a track"
+    assert confirmed[-1].harmonic_t_s is not None
+    assert confirmed[-1].harmonic_t_s == T0 + 11.0
+    assert confirmed[-1].rf_t_s is None
+
+
+def test_a_lone_sensor_keeps_a_track_alive_only_while_a_fix_is_recent() -> None:
+    cfg = TrackerConfig(
+        revisit_s={"radar-1": 2.0, "ac-1": 1.0}, coast_after_s=20.0, bearing_hold_s=30.0
+    )
+    tracker = Tracker(FRAME, cfg)
+    # a radar track flying north, then the radar loses it and one camera-like node
+    # alone keeps bearing on it for 2 minutes
+    steps: list[tuple[float, list]] = []  # type: ignore[type-arg]
+    for k in range(10):
+        t = 2.0 * k
+        steps.append((t, [_plot(t, -1500.0, 2000.0 + 10.0 * t)]))
+    for k in range(1, 121):
+        t = 18.0 + k
+        steps.append(
+            (t, [_bearing("ac-1", t, -1500.0, 2000.0 + 10.0 * t, source=BearingSource.EO)])
+        )
+    updates = [u for u in _fly(tracker, steps) if u.track_id == "T-000001"]
+    status_at = {round(u.t_s - T0): u.status for u in updates}
+    # kept confirmed while the radar fix is at most 30 s old, coasting 20 s after that
+    assert status_at[40] is TrackStatus.CONFIRMED
+    later = [s for t, s in status_at.items() if t >= 70]
+    assert later and all(s is not TrackStatus.CONFIRMED for s in later)
+
+
+def _radar_then_bearings(sensors: list[str]) -> dict[int, TrackStatus]:
+    cfg = TrackerConfig(
+        revisit_s={"radar-1": 2.0, "ac-1": 1.0, "ac-2": 1.0, "ac-3": 1.0},
+        coast_after_s=20.0,
+        bearing_hold_s=30.0,
+    )
+    tracker = Tracker(FRAME, cfg)
+    steps: list[tuple[float, list]] = []  # type: ignore[type-arg]
+    for k in range(10):
+        t = 2.0 * k
+        steps.append((t, [_plot(t, -1500.0, 2000.0 + 10.0 * t)]))
+    for k in range(1, 121):
+        t = 18.0 + k
+        n = 2000.0 + 10.0 * t
+        steps.append(
+            (t, [_bearing(s, t, -1500.0, n, source=BearingSource.ACOUSTIC) for s in sensors])
+        )
+    updates = [u for u in _fly(tracker, steps) if u.track_id == "T-000001"]
+    return {round(u.t_s - T0): u.status for u in updates}
+
+
+def test_two_sensors_fix_a_track_only_where_their_rays_cross_well() -> None:
+    # ac-1 and ac-2 see it 90 degrees apart or so: a fix every second, it stays confirmed
+    crossing = _radar_then_bearings(["ac-1", "ac-2"])
+    assert all(s is TrackStatus.CONFIRMED for t, s in crossing.items() if t >= 70)
+    # ac-1 and ac-3 stand 100 m apart: rays 3 degrees apart locate nothing
+    parallel = _radar_then_bearings(["ac-1", "ac-3"])
+    later = [s for t, s in parallel.items() if t >= 70]
+    assert later and all(s is not TrackStatus.CONFIRMED for s in later)
