@@ -15,7 +15,10 @@ alerting with the geography's rule set) into a temporary folder. Printed per sce
   municipalities farther than 30 km from the threat's true path; the time of the last
   all-clear against the end of the truth (the crash);
 - for balloons: the share of their tracks' class lines that say balloon, and any red;
-- public alerts (yellow, red) in a scenario with no threat target at all.
+- public alerts (yellow, red) in a scenario with no threat target at all, and for every
+  scenario the public alert events counted by what their tracks follow: each track is
+  put to the truth target nearest it (median horizontal distance over its lines), or to
+  "no object" when that is more than ``FALSE_TRACK_M`` away.
 
 Facts only, no pass or fail: the scenario tests assert the targets.
 """
@@ -49,6 +52,7 @@ DEFAULT = (
     "confusers",
 )
 OFF_PATH_M = 30_000.0
+FALSE_TRACK_M = 1000.0
 
 
 def hhmmss(t_s: float) -> str:
@@ -123,6 +127,37 @@ def run_one(name: str) -> None:
         )
     if not threats:
         print(f"  no threat target: public alert events {len(public)}")
+    if public:
+        follows = attribute_tracks(geo, truth, tracks)
+        causes: dict[str, int] = {}
+        for a in public:
+            for what in sorted({follows.get(t, "no object") for t in a["track_ids"]}):
+                causes[what] = causes.get(what, 0) + 1
+        listed = ", ".join(f"{k} {v}" for k, v in sorted(causes.items(), key=lambda kv: -kv[1]))
+        print(f"  public alert events by what their tracks follow: {listed}")
+
+
+def attribute_tracks(geo: Geography, truth: Any, tracks: list[dict[str, Any]]) -> dict[str, str]:
+    """Each track id -> the truth target's model and id it follows, or "no object"."""
+    by_track: dict[str, list[dict[str, Any]]] = {}
+    for line in tracks:
+        by_track.setdefault(line["track_id"], []).append(line)
+    out: dict[str, str] = {}
+    for tid, lines in by_track.items():
+        lines = lines[:: max(1, len(lines) // 40)]
+        t = np.array([parse_rfc3339(x["time"]) for x in lines])
+        k = np.clip(np.searchsorted(truth.t_s, t), 0, truth.t_s.size - 1)
+        e0, n0 = geo.frame.to_en(
+            np.array([x["lat"] for x in lines]), np.array([x["lon"] for x in lines])
+        )
+        e, n = geo.frame.to_en(truth.lat[k], truth.lon[k])  # (len(lines), targets)
+        d = np.hypot(e - np.atleast_1d(e0)[:, None], n - np.atleast_1d(n0)[:, None])
+        d = np.where(truth.alive[k], d, np.inf)
+        med = np.median(d, axis=0)
+        i = int(np.argmin(med))
+        target = truth.targets[i]
+        out[tid] = f"{target.model}" if med[i] <= FALSE_TRACK_M else "no object"
+    return out
 
 
 def threat_report(

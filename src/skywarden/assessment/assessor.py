@@ -39,7 +39,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from skywarden.assessment.classify import CLASSES, ClassBelief, class_log_likelihood
+from skywarden.assessment.classify import (
+    CLASSES,
+    HINT_RECENT_S,
+    ClassBelief,
+    class_log_likelihood,
+)
 from skywarden.assessment.impact import impact_areas
 from skywarden.assessment.predict import forecast_paths, site_arrivals_s, zone_arrivals_s
 from skywarden.core.enums import ObjectClass, TrackStatus
@@ -87,6 +92,12 @@ class AssessorConfig:
     # A track detected on at least this share of its sensor's revisits counts in full; one
     # seen on fewer (strung from clutter) counts in proportion (TrackUpdate.hit_rate).
     full_hit_rate: float = 0.5
+    # A new track's class is its prior until evidence comes in, and the prior gives any
+    # unknown object near a site a threat of about 0.35: the class factor counts in full
+    # only after this many measured updates (ten seconds of a drone radar, 100 s of a
+    # long-range radar), in proportion before. Birds and clutter tracks near Vilnius
+    # otherwise raise a yellow alert in their first seconds.
+    full_evidence_updates: int = 10
 
 
 @dataclass(slots=True)
@@ -140,6 +151,8 @@ class Assessor:
             ),
             turn,
             np.array([np.nan if u.rcs_dbsm is None else u.rcs_dbsm for u in updates]),
+            [_recent(u.harmonic_t_s, u.t_s) for u in updates],
+            [_recent(u.rf_t_s, u.t_s) for u in updates],
         )
         fed = [u.status in (TrackStatus.TENTATIVE, TrackStatus.CONFIRMED) for u in updates]
         probs = self._belief.update(
@@ -187,6 +200,10 @@ class Assessor:
         )
         if u.identity:
             reasons.append(f"cooperative {u.identity}")
+        if _recent(u.harmonic_t_s, u.t_s):
+            reasons.append("an acoustic node hears an engine harmonic")
+        if _recent(u.rf_t_s, u.t_s):
+            reasons.append("an RF direction finder hears a control link")
         sites: tuple[tuple[str, float], ...] = ()
         zones: tuple[tuple[str, float], ...] = ()
         fc = self._forecasts.get(u.track_id)
@@ -199,6 +216,10 @@ class Assessor:
             capable = float(
                 sum(THREAT_WEIGHT[c] * float(q) for c, q in zip(CLASSES, p, strict=True))
             )
+            n_fed = self._belief.evidence(u.track_id)
+            if n_fed < cfg.full_evidence_updates:
+                capable *= n_fed / cfg.full_evidence_updates
+                reasons.append(f"class from {n_fed} updates so far")
             first_site = sites[0][1] if sites else math.inf
             located = max(0.0, 1.0 - u.sigma_h_m / cfg.sigma_no_confidence_m)
             seen = 1.0 if u.hit_rate is None else min(1.0, u.hit_rate / cfg.full_hit_rate)
@@ -360,6 +381,11 @@ class Assessor:
         self._impacts.pop(track_id, None)
         self._last_vel.pop(track_id, None)
         self._forecasts.pop(track_id, None)
+
+
+def _recent(hint_t_s: float | None, t_s: float) -> bool:
+    """Whether a sensor hint taken at ``hint_t_s`` still counts at ``t_s``."""
+    return hint_t_s is not None and t_s - hint_t_s <= HINT_RECENT_S
 
 
 def _count_down(arrivals: dict[str, float], age_s: float) -> tuple[tuple[str, float], ...]:

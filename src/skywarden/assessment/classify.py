@@ -11,6 +11,11 @@ A naive-Bayes model over features every track update carries, vectorised over tr
 - radar cross-section, the running mean of the track's plots when it has any (normal
   per class in dB): it tells a light aircraft without a transponder from a drone flying
   as fast,
+- sensor hints, while recent (:data:`HINT_RECENT_S`): an acoustic node hearing an
+  engine's firing harmonic on the track (a piston engine: one-way attack drones, light
+  aircraft; not birds, balloons or electric quadcopters), an RF direction finder's
+  bearing on it (a control or video link: quadcopters; brief 2.2 and 3.1),
+  :data:`HINT_LOG_LIKELIHOOD`;
 - cooperative identity: an ICAO 24-bit address makes a manned aircraft all but certain,
   a Remote ID serial a small drone (:data:`COOPERATIVE_P`).
 
@@ -20,8 +25,7 @@ flies up to about 20 m/s below a few hundred metres; a smuggling balloon drifts 
 wind speed (5-25 m/s) at 3-4 km; a light aircraft cruises at 55-65 m/s at a few hundred
 metres to 3 km, an airliner at 200-250 m/s at 10 km (one broad class covers both);
 birds fly 8-18 m/s, the bulk below 900 m. These are priors for a first, explainable
-classifier [U], not fitted to data; the acoustic and RF hints (harmonics, control
-links) are not used yet.
+classifier [U], not fitted to data.
 
 Evidence accumulates over a track's updates: :class:`ClassBelief` keeps each track's
 log-probabilities and adds each update's log-likelihood with a forgetting factor
@@ -46,6 +50,8 @@ __all__ = [
     "CLASSES",
     "COOPERATIVE_P",
     "FORGET",
+    "HINT_LOG_LIKELIHOOD",
+    "HINT_RECENT_S",
     "ClassBelief",
     "ClassModel",
     "class_log_likelihood",
@@ -61,6 +67,32 @@ FORGET = 0.9
 COOPERATIVE_P = {
     "icao24": (ObjectClass.MANNED_AIRCRAFT, 0.98),
     "uas": (ObjectClass.QUADCOPTER, 0.95),
+}
+# A sensor hint counts while the track took it at most this long ago.
+HINT_RECENT_S = 60.0
+# Per-update log-likelihood of each class given a recent hint [U]: the belief's
+# forgetting sums about ten updates, so a hint held for ten updates moves a class by
+# about six times these numbers. Near-decisive against the classes that cannot make the
+# sound or the signal: a Gerbera gliding at 15 m/s (10 July 2025) flies like a bird, and
+# only its engine tells it apart. A Gerbera may carry a modem (brief 2.1 [S]), smuggling
+# balloons' GPS trackers may transmit (2.1 [U]): softer penalties there.
+HINT_LOG_LIKELIHOOD: dict[str, dict[ObjectClass, float]] = {
+    "harmonic": {
+        ObjectClass.OWA_DRONE: 1.0,
+        ObjectClass.MANNED_AIRCRAFT: 1.0,
+        ObjectClass.QUADCOPTER: -2.0,
+        ObjectClass.BALLOON: -4.0,
+        ObjectClass.BIRD: -4.0,
+        ObjectClass.UNKNOWN: 0.0,
+    },
+    "rf": {
+        ObjectClass.QUADCOPTER: 1.0,
+        ObjectClass.OWA_DRONE: -2.0,
+        ObjectClass.BALLOON: -2.0,
+        ObjectClass.MANNED_AIRCRAFT: -4.0,
+        ObjectClass.BIRD: -4.0,
+        ObjectClass.UNKNOWN: 0.0,
+    },
 }
 # Log-probabilities are kept within this of the best class, so a long history never makes
 # a class impossible to return to.
@@ -118,11 +150,14 @@ def class_log_likelihood(
     climb_mps: npt.ArrayLike,
     turn_dps: npt.ArrayLike | None = None,
     rcs_dbsm: npt.ArrayLike | None = None,
+    harmonic: npt.ArrayLike | None = None,
+    rf: npt.ArrayLike | None = None,
 ) -> FloatArray:
     """Log-likelihood of each class for each track's kinematics: ``(N, len(CLASSES))``.
 
     ``climb_mps`` and ``turn_dps`` may hold NaN where they are not known well enough to
     be evidence (the assessor passes NaN climb for tracks whose height is poorly known).
+    ``harmonic`` and ``rf`` say, per track, whether it holds that hint now.
     """
     speed = np.atleast_1d(np.asarray(speed_mps, dtype=np.float64))
     agl = np.maximum(np.atleast_1d(np.asarray(agl_m, dtype=np.float64)), 1.0)
@@ -146,6 +181,10 @@ def class_log_likelihood(
         ll += np.where(np.isfinite(turn), _normal(np.nan_to_num(turn), m.turn_sigma_dps), 0.0)
         rcs_dev = np.nan_to_num(rcs - m.rcs_mean_dbsm)
         ll += np.where(np.isfinite(rcs), _normal(rcs_dev, m.rcs_sigma_db), 0.0)
+        for name, flags in (("harmonic", harmonic), ("rf", rf)):
+            if flags is not None:
+                on = np.atleast_1d(np.asarray(flags, dtype=bool))
+                ll += np.where(on, HINT_LOG_LIKELIHOOD[name][cls], 0.0)
         out[:, j] = ll
     return out
 
@@ -155,6 +194,7 @@ class ClassBelief:
 
     def __init__(self) -> None:
         self._log_p: dict[str, FloatArray] = {}
+        self._n_fed: dict[str, int] = {}
         self._log_prior = np.log(np.array([MODELS[c].prior for c in CLASSES]))
 
     def update(
@@ -183,6 +223,7 @@ class ClassBelief:
         log_p -= np.logaddexp.reduce(log_p, axis=1, keepdims=True)
         for i in np.flatnonzero(fed).tolist():
             self._log_p[track_ids[i]] = log_p[i]
+            self._n_fed[track_ids[i]] = self._n_fed.get(track_ids[i], 0) + 1
         out: FloatArray = np.exp(log_p)
         for i, ident in enumerate(identity):
             if ident is not None:
@@ -192,6 +233,11 @@ class ClassBelief:
     def forget(self, track_id: str) -> None:
         """Drop a deleted track's belief."""
         self._log_p.pop(track_id, None)
+        self._n_fed.pop(track_id, None)
+
+    def evidence(self, track_id: str) -> int:
+        """How many updates with a measurement the track's belief has taken."""
+        return self._n_fed.get(track_id, 0)
 
 
 def _cooperative(p: FloatArray, identity: str) -> FloatArray:

@@ -81,3 +81,27 @@ def test_radar_cross_section_tells_a_light_aircraft_from_a_drone() -> None:
         class_log_likelihood([55.0], [500.0], [0.0], None, [np.nan]),
         class_log_likelihood([55.0], [500.0], [0.0]),
     )
+
+
+def test_sensor_hints_separate_look_alikes() -> None:
+    # a bird-speed object at quadcopter height: kinematics alone cannot tell
+    speed, agl = np.array([12.0, 12.0, 12.0]), np.array([150.0, 150.0, 150.0])
+    climb = np.zeros(3)
+    ll = class_log_likelihood(
+        speed, agl, climb, harmonic=[False, True, False], rf=[False, False, True]
+    )
+    belief = ClassBelief()
+    p = belief.update(["a", "b", "c"], ll, [None, None, None])
+    for _ in range(9):
+        p = belief.update(["a", "b", "c"], ll, [None, None, None])
+    quad, bird, owa = (
+        CLASSES.index(c) for c in (ObjectClass.QUADCOPTER, ObjectClass.BIRD, ObjectClass.OWA_DRONE)
+    )
+    assert p[2, quad] > 0.9  # a control link: a quadcopter
+    assert p[2, quad] > p[0, quad] and p[2, bird] < p[0, bird]
+    assert p[1, owa] >= p[0, owa] and p[1, bird] < 0.5 * p[0, bird]  # an engine: no bird
+    # no hint arrays: the same as all false
+    assert np.allclose(
+        class_log_likelihood(speed, agl, climb),
+        class_log_likelihood(speed, agl, climb, harmonic=[False] * 3, rf=[False] * 3),
+    )
