@@ -22,8 +22,10 @@ For every batch of track updates, vectorised over the batch:
    no site is on the path) times how well the track locates the object (1 - sigma_h /
    ``sigma_no_confidence_m``, at least 0: a coasting track's warnings fade as its area
    grows, instead of flipping with its status) times how consistently it is detected
-   (its hit rate over ``full_hit_rate``, at most 1: a track strung from a radar's clutter
-   hits few of the revisits a real target hits); 0 for cooperative tracks. Every
+   (0 at a hit rate of ``min_hit_rate``, 1 from ``full_hit_rate``, linear between: a
+   track strung from a radar's clutter hits few of the revisits a real target hits)
+   times the class evidence so far (full after ``full_evidence_updates`` measured
+   updates); 0 for cooperative tracks. Every
    assessment lists its reasons in words.
 
 Not thread-safe: an assessor keeps per-track state (class evidence, last velocity, last
@@ -92,6 +94,10 @@ class AssessorConfig:
     # A track detected on at least this share of its sensor's revisits counts in full; one
     # seen on fewer (strung from clutter) counts in proportion (TrackUpdate.hit_rate).
     full_hit_rate: float = 0.5
+    # ...and one seen on at most this share counts for nothing: clutter strung into a track
+    # near a drone radar hits 5-20 % of its revisits (confusers: 0.05-0.21), a real object
+    # in cover 50-100 %.
+    min_hit_rate: float = 0.2
     # A new track's class is its prior until evidence comes in, and the prior gives any
     # unknown object near a site a threat of about 0.35: the class factor counts in full
     # only after this many measured updates (ten seconds of a drone radar, 100 s of a
@@ -153,6 +159,7 @@ class Assessor:
             np.array([np.nan if u.rcs_dbsm is None else u.rcs_dbsm for u in updates]),
             [_recent(u.harmonic_t_s, u.t_s) for u in updates],
             [_recent(u.rf_t_s, u.t_s) for u in updates],
+            np.array([u.sigma_vu_mps for u in updates]),
         )
         fed = [u.status in (TrackStatus.TENTATIVE, TrackStatus.CONFIRMED) for u in updates]
         probs = self._belief.update(
@@ -222,7 +229,17 @@ class Assessor:
                 reasons.append(f"class from {n_fed} updates so far")
             first_site = sites[0][1] if sites else math.inf
             located = max(0.0, 1.0 - u.sigma_h_m / cfg.sigma_no_confidence_m)
-            seen = 1.0 if u.hit_rate is None else min(1.0, u.hit_rate / cfg.full_hit_rate)
+            seen = (
+                1.0
+                if u.hit_rate is None
+                else float(
+                    np.clip(
+                        (u.hit_rate - cfg.min_hit_rate) / (cfg.full_hit_rate - cfg.min_hit_rate),
+                        0.0,
+                        1.0,
+                    )
+                )
+            )
             threat = capable * _proximity(first_site, cfg) * located * seen
             if seen < 1.0:
                 reasons.append(f"detected on {u.hit_rate:.0%} of its sensor's revisits")

@@ -5,7 +5,8 @@ A naive-Bayes model over features every track update carries, vectorised over tr
 - horizontal speed (log-normal per class),
 - height above the ground (log-normal per class; ground taken as the geography's
   nominal ground height, ``ground_m``),
-- climb rate (normal per class),
+- climb rate (normal per class, widened by the track's own vertical-speed sigma when
+  the caller gives it: a noisy climb estimate is weak evidence),
 - turn rate, when the caller knows it from consecutive updates (normal per class on its
   magnitude: drones on waypoints turn briefly, balloons almost never),
 - radar cross-section, the running mean of the track's plots when it has any (normal
@@ -152,16 +153,23 @@ def class_log_likelihood(
     rcs_dbsm: npt.ArrayLike | None = None,
     harmonic: npt.ArrayLike | None = None,
     rf: npt.ArrayLike | None = None,
+    climb_sigma_mps: npt.ArrayLike | None = None,
 ) -> FloatArray:
     """Log-likelihood of each class for each track's kinematics: ``(N, len(CLASSES))``.
 
     ``climb_mps`` and ``turn_dps`` may hold NaN where they are not known well enough to
     be evidence (the assessor passes NaN climb for tracks whose height is poorly known).
-    ``harmonic`` and ``rf`` say, per track, whether it holds that hint now.
+    ``harmonic`` and ``rf`` say, per track, whether it holds that hint now;
+    ``climb_sigma_mps`` is each track's vertical-speed sigma (NaN or absent: 0).
     """
     speed = np.atleast_1d(np.asarray(speed_mps, dtype=np.float64))
     agl = np.maximum(np.atleast_1d(np.asarray(agl_m, dtype=np.float64)), 1.0)
     climb = np.atleast_1d(np.asarray(climb_mps, dtype=np.float64))
+    s_track = (
+        np.zeros(speed.shape)
+        if climb_sigma_mps is None
+        else np.nan_to_num(np.atleast_1d(np.asarray(climb_sigma_mps, dtype=np.float64)))
+    )
     turn = (
         np.full(speed.shape, np.nan)
         if turn_dps is None
@@ -177,7 +185,12 @@ def class_log_likelihood(
         m = MODELS[cls]
         ll = _log_normal(speed, m.speed_median_mps, m.speed_spread)
         ll += _log_normal(agl, m.agl_median_m, m.agl_spread)
-        ll += np.where(np.isfinite(climb), _normal(np.nan_to_num(climb), m.climb_sigma_mps), 0.0)
+        s_climb = np.hypot(m.climb_sigma_mps, s_track)
+        ll += np.where(
+            np.isfinite(climb),
+            -0.5 * (np.nan_to_num(climb) / s_climb) ** 2 - np.log(s_climb),
+            0.0,
+        )
         ll += np.where(np.isfinite(turn), _normal(np.nan_to_num(turn), m.turn_sigma_dps), 0.0)
         rcs_dev = np.nan_to_num(rcs - m.rcs_mean_dbsm)
         ll += np.where(np.isfinite(rcs), _normal(rcs_dev, m.rcs_sigma_db), 0.0)

@@ -24,6 +24,7 @@ __all__ = ["STATE_DIM", "TrackTable"]
 
 STATE_DIM = 7
 RCS_SMOOTHING = 0.1  # weight of each new plot's RCS in a track's running mean
+PLOT_HIT_MEMORY = 8  # radar plots remembered per track for its hit rate
 NIS_RECENT_WEIGHT = 0.1  # weight of each update's NIS in the recent mean
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -55,6 +56,10 @@ class TrackTable:
     harmonic_s: FloatArray  # latest acoustic bearing with an engine harmonic it took, or NaN
     rf_s: FloatArray  # latest RF direction-finder bearing (a control link) it took, or NaN
     revisit_s: FloatArray  # revisit of the sensor that started the track (M-of-N timing)
+    plot_hits_s: (
+        FloatArray  # (N, PLOT_HIT_MEMORY) its latest radar plots' times, sorted, NaN-padded
+    )
+    plot_revisit_s: FloatArray  # revisit of the radar of its latest plot, NaN before one
     ids: list[str]
     status: list[TrackStatus]
     identity: list[str | None]
@@ -85,6 +90,8 @@ class TrackTable:
             rf_s=np.zeros(0),
             rcs_dbsm=np.zeros(0),
             revisit_s=np.zeros(0),
+            plot_hits_s=np.zeros((0, PLOT_HIT_MEMORY)),
+            plot_revisit_s=np.zeros(0),
             ids=[],
             status=[],
             identity=[],
@@ -127,6 +134,8 @@ class TrackTable:
         self.rf_s = np.append(self.rf_s, np.nan)
         self.rcs_dbsm = np.append(self.rcs_dbsm, np.nan)
         self.revisit_s = np.append(self.revisit_s, revisit_s)
+        self.plot_hits_s = np.concatenate([self.plot_hits_s, np.full((1, PLOT_HIT_MEMORY), np.nan)])
+        self.plot_revisit_s = np.append(self.plot_revisit_s, np.nan)
         self.ids.append(track_id)
         self.status.append(TrackStatus.TENTATIVE)
         self.identity.append(identity)
@@ -141,6 +150,21 @@ class TrackTable:
         shifted = np.roll(self.hit_times_s[rows], -1, axis=1)
         shifted[:, -1] = t_s
         self.hit_times_s[rows] = shifted
+
+    def record_plot_hits(self, rows: IntArray, t_s: FloatArray, revisit_s: float) -> None:
+        """Note radar plots taken at ``t_s`` (rows unique), each row's memory kept sorted.
+
+        A late plot takes its place in time order and pushes out the oldest, so the
+        memory always holds the latest ``PLOT_HIT_MEMORY`` plot times.
+        """
+        if rows.size == 0:
+            return
+        mem = np.where(np.isnan(self.plot_hits_s[rows]), -np.inf, self.plot_hits_s[rows])
+        mem = np.sort(mem, axis=1)
+        mem[:, 0] = np.maximum(mem[:, 0], t_s)
+        mem = np.sort(mem, axis=1)
+        self.plot_hits_s[rows] = np.where(np.isinf(mem), np.nan, mem)
+        self.plot_revisit_s[rows] = revisit_s
 
     def record_nis(self, rows: IntArray, nis_per_dof: FloatArray) -> None:
         """Add each update's normalised innovation squared per degree of freedom."""
@@ -176,6 +200,8 @@ class TrackTable:
         if np.isfinite(self.rcs_dbsm[src]):
             self.rcs_dbsm[dst] = self.rcs_dbsm[src]
         self.revisit_s[dst] = self.revisit_s[src]
+        self.plot_hits_s[dst] = self.plot_hits_s[src]
+        self.plot_revisit_s[dst] = self.plot_revisit_s[src]
         if self.identity[dst] is None:
             self.identity[dst] = self.identity[src]
 
@@ -219,6 +245,8 @@ class TrackTable:
         self.rf_s = self.rf_s[idx]
         self.rcs_dbsm = self.rcs_dbsm[idx]
         self.revisit_s = self.revisit_s[idx]
+        self.plot_hits_s = self.plot_hits_s[idx]
+        self.plot_revisit_s = self.plot_revisit_s[idx]
         self.ids = [self.ids[i] for i in idx]
         self.status = [self.status[i] for i in idx]
         self.identity = [self.identity[i] for i in idx]

@@ -78,7 +78,7 @@ from skywarden.tracking.measmodels import ANGLE_COMPONENTS, position3
 from skywarden.tracking.measurement import angle_diff_deg
 from skywarden.tracking.table import STATE_DIM, TrackTable
 
-__all__ = ["Tracker", "TrackerConfig", "TrackerStats"]
+__all__ = ["Tracker", "TrackerConfig", "TrackerStats", "recent_hit_rate"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -115,6 +115,24 @@ MAX_COAST_SIGMA_V_MPS = 20.0
 SPEED_OF_SOUND_MPS = 343.0
 # An acoustic bearing's signature naming an engine's firing harmonic (interchange contract).
 HARMONIC_PREFIX = "harmonic:"
+
+
+def recent_hit_rate(hit_times_s: FloatArray, revisit_s: FloatArray) -> FloatArray:
+    """Share of its radar's revisits that brought each track a plot, lately; NaN if unknown.
+
+    Over the remembered plot times ``hit_times_s`` (``(N, K)``, NaN-padded): ``k`` plots
+    spanning ``T`` seconds make ``(k - 1) revisit / T``, capped at 1; NaN with fewer than
+    two. A drone re-acquired after minutes unseen counts its new plots, not the gap, and a
+    track fed by people's reports or bearings keeps the rate of its last plots.
+    """
+    finite = np.isfinite(hit_times_s)
+    k = finite.sum(axis=1)
+    newest = np.max(np.where(finite, hit_times_s, -np.inf), axis=1)
+    oldest = np.min(np.where(finite, hit_times_s, np.inf), axis=1)
+    span = newest - oldest
+    ok = (k >= 2) & (span > 0.0)
+    rate = (k - 1) * revisit_s / np.where(ok, span, 1.0)
+    return np.asarray(np.where(ok, np.minimum(rate, 1.0), np.nan), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +367,7 @@ class Tracker:
             if done.size and pairs.size:  # their GNN pairs only count as hits
                 hit = np.isin(pairs[:, 0], done)
                 table.record_hits(pairs[hit, 0], t_upd[hit])
+                self._record_plots(group, pairs[hit, 0], t_upd[hit])
                 pairs, t_upd = pairs[~hit], t_upd[~hit]
         if forced_d:
             pairs = np.concatenate([pairs, np.column_stack([forced_t, forced_d])]).astype(np.intp)
@@ -561,6 +580,7 @@ class Tracker:
             table.xm[r], table.Pm[r], table.mu[r], table.t_s[r] = xm, Pm, res.mu, t[now]
             keep = self._fixes(group, r, d, t[now])
             table.record_hits(r[keep], t[now][keep])
+            self._record_plots(group, r, t[now])
             self._touched.update(r.tolist())
             self._bind(group, r, d)
         oos = np.flatnonzero(late & ~too_late)
@@ -580,8 +600,14 @@ class Tracker:
                 table.xm[r, j], table.Pm[r, j] = res_j.x, res_j.P
             keep = self._fixes(group, r, d, t[oos])
             table.record_hits(r[keep], t[oos][keep])
+            self._record_plots(group, r, t[oos])
             self._touched.update(r.tolist())
             self._bind(group, r, d)
+
+    def _record_plots(self, group: DetectionGroup, rows: IntArray, t: FloatArray) -> None:
+        """Note radar plots for the rows' hit rates (other detections are not radar revisits)."""
+        if isinstance(group.dets[0], Plot):
+            self._table.record_plot_hits(rows, t, self._revisit_s(group.dets[0]))
 
     def _fixes(
         self, group: DetectionGroup, rows: IntArray, dets: IntArray, t: FloatArray
@@ -676,6 +702,7 @@ class Tracker:
             x, P, float(group.t_s[d]), group.identity[d], self._revisit_s(group.dets[d])
         )
         det = group.dets[d]
+        self._record_plots(group, np.array([row]), group.t_s[d : d + 1])
         if isinstance(det, Plot) and det.rcs_dbsm is not None:
             self._table.record_rcs(np.array([row]), np.array([det.rcs_dbsm]))
 
@@ -850,8 +877,7 @@ class Tracker:
         xs = x[idx]
         lat, lon, alt = self.frame.from_enu(xs[:, 0], xs[:, 1], xs[:, 2])
         ve, vn, vu = self.frame.vector_to_local(xs[:, 3], xs[:, 4], xs[:, 5], lat, lon)
-        span = (table.last_hit_s[idx] - table.first_hit_s[idx]) / table.revisit_s[idx]
-        hit_rate = np.minimum(1.0, table.n_hits[idx] / (1.0 + np.maximum(span, 0.0)))
+        hit_rate = recent_hit_rate(table.plot_hits_s[idx], table.plot_revisit_s[idx])
         sigma_v = np.sqrt(P[idx, 2, 2])
         sigma_vu = np.sqrt(P[idx, 5, 5])
         return [
@@ -868,7 +894,7 @@ class Tracker:
                 sigma_h_m=float(sigma_h[i]),
                 sigma_v_m=float(sigma_v[k]),
                 identity=table.identity[i],
-                hit_rate=float(hit_rate[k]),
+                hit_rate=None if np.isnan(hit_rate[k]) else float(hit_rate[k]),
                 rcs_dbsm=None if np.isnan(table.rcs_dbsm[i]) else float(table.rcs_dbsm[i]),
                 sigma_vu_mps=float(sigma_vu[k]),
                 nis_recent=None if np.isnan(table.nis_recent[i]) else float(table.nis_recent[i]),

@@ -113,14 +113,14 @@ def test_a_track_strung_from_clutter_scores_little_threat() -> None:
     ups = _towards("T-6", (54.54, 25.62), (54.69111, 25.26194), 40.0, 950.0, 12)
     solid = _run(Assessor(GEO), ups)[-1]
     clutter = _run(Assessor(GEO), [replace(u, hit_rate=0.08) for u in ups])[-1]
+    patchy = _run(Assessor(GEO), [replace(u, hit_rate=0.35) for u in ups])[-1]
     assert solid.threat > 0.5
-    assert clutter.threat == pytest.approx(solid.threat * 0.08 / 0.5)
+    assert clutter.threat == 0.0  # at most 20 % of revisits: nothing
+    assert patchy.threat == pytest.approx(solid.threat * 0.5)  # halfway to 50 %
     assert any("revisits" in r for r in clutter.reasons)
 
 
 def test_a_descending_track_has_an_impact_area_and_a_coasting_one_keeps_it() -> None:
-    from dataclasses import replace
-
     assessor = Assessor(GEO)
     ups = _towards("T-1", (54.63, 25.75), (54.63, 25.70), 15.0, 250.0, 3)
     # 100 m above the nominal ground, sinking 2 m/s (sigma 0.25): down within 80 s

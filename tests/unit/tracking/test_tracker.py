@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 from skywarden.core.enums import BearingSource, TrackStatus
 from skywarden.core.types import AdsbReport, Bearing, Plot, Report, TrackUpdate
 from skywarden.geo.frames import SiteFrame
-from skywarden.tracking.tracker import Tracker, TrackerConfig
+from skywarden.tracking.table import PLOT_HIT_MEMORY, TrackTable
+from skywarden.tracking.tracker import Tracker, TrackerConfig, recent_hit_rate
 
 FRAME = SiteFrame(54.69, 25.26, 150.0)
 T0 = 1_753_666_200.0
@@ -191,11 +192,45 @@ def test_tracker_reports_how_consistently_a_track_is_detected() -> None:
     tracker = Tracker(FRAME, cfg)
     steady = [(float(t), [_plot(float(t), 30.0 * t, 0.0)]) for t in range(0, 40, 2)]
     updates = _run(tracker, steady)
+    assert updates[0].hit_rate is None  # one plot: no rate yet
     assert updates[-1].hit_rate == pytest.approx(1.0)
-    sparse = [(float(t), [_plot(float(t), 30.0 * t, 0.0)]) for t in range(60, 200, 20)]
+    sparse = [(float(t), [_plot(float(t), 30.0 * t, 0.0)]) for t in range(60, 240, 20)]
     updates = _run(tracker, sparse)
-    # 27 hits over 89 revisits since the first detection
-    assert updates[-1].hit_rate == pytest.approx(27 / (1 + 180 / 2), rel=1e-9)
+    # lately (its last 8 plots, all 20 s apart): one in ten revisits, whatever came before
+    assert updates[-1].hit_rate == pytest.approx(0.1, rel=1e-9)
+
+
+def test_recent_hit_rate_over_the_remembered_plots() -> None:
+    nan = np.nan
+    rate = recent_hit_rate(
+        np.array(
+            [
+                [nan, nan, nan, 10.0, 12.0],  # every revisit
+                [nan, nan, nan, nan, 30.0],  # one plot: unknown
+                [0.0, 10.0, 20.0, 30.0, 40.0],  # one in five revisits
+                [0.0, 1.0, 2.0, 3.0, 4.0],  # two radars at once: capped at 1
+            ]
+        ),
+        np.array([2.0, 10.0, 2.0, 2.0]),
+    )
+    assert rate[0] == pytest.approx(1.0)
+    assert np.isnan(rate[1])
+    assert rate[2] == pytest.approx(4 * 2.0 / 40.0)
+    assert rate[3] == pytest.approx(1.0)
+
+
+def test_a_late_plot_takes_its_place_in_the_hit_memory() -> None:
+    table = TrackTable.empty(5)
+    table.add("T-1", np.zeros(7), np.eye(7), np.array([0.5, 0.5]), 0.0, None, 1.0)
+    rows = np.array([0])
+    for t in [10.0, 11.0, 12.0]:
+        table.record_plot_hits(rows, np.array([t]), 1.0)
+    table.record_plot_hits(rows, np.array([5.0]), 1.0)  # late, still among the latest 8
+    assert table.plot_hits_s[0, -4:].tolist() == [5.0, 10.0, 11.0, 12.0]
+    for t in range(20, 20 + PLOT_HIT_MEMORY):
+        table.record_plot_hits(rows, np.array([float(t)]), 1.0)
+    table.record_plot_hits(rows, np.array([6.0]), 1.0)  # older than all 8 kept: dropped
+    assert table.plot_hits_s[0].tolist() == [float(t) for t in range(20, 20 + PLOT_HIT_MEMORY)]
 
 
 def test_tracker_keeps_a_running_mean_of_its_plots_radar_cross_section() -> None:
