@@ -153,6 +153,10 @@ def attribute_tracks(geo: Geography, truth: Any, tracks: list[dict[str, Any]]) -
         e, n = geo.frame.to_en(truth.lat[k], truth.lon[k])  # (len(lines), targets)
         d = np.hypot(e - np.atleast_1d(e0)[:, None], n - np.atleast_1d(n0)[:, None])
         d = np.where(truth.alive[k], d, np.inf)
+        d = d[np.isfinite(d).any(axis=1)]  # lines while some target flies
+        if d.size == 0:
+            out[tid] = "no object"
+            continue
         med = np.median(d, axis=0)
         i = int(np.argmin(med))
         target = truth.targets[i]

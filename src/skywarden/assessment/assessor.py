@@ -62,6 +62,9 @@ FloatArray = npt.NDArray[np.float64]
 # the climb rate a track derives from it is noise: no class evidence from the climb of a
 # track whose height sigma is larger than this.
 CLIMB_EVIDENCE_MAX_SIGMA_V_M = 150.0
+# A track's height is evidence only while known to this (a long-range radar's 500 m is,
+# an acoustic fix's 1 km guess or a coasting track's spread is not).
+HEIGHT_EVIDENCE_MAX_SIGMA_V_M = 600.0
 # Turn rates are measured over at least this long (see Assessor._turn_dps).
 TURN_BASELINE_S = 30.0
 # How much each class can threaten people on the ground (the threat score's first factor).
@@ -148,7 +151,14 @@ class Assessor:
         turn = np.array([self._turn_dps(u) for u in updates])
         ll = class_log_likelihood(
             speed,
-            np.array([u.alt_m for u in updates]) - cfg.ground_m,
+            np.array(
+                [
+                    u.alt_m - cfg.ground_m
+                    if u.sigma_v_m <= HEIGHT_EVIDENCE_MAX_SIGMA_V_M
+                    else np.nan
+                    for u in updates
+                ]
+            ),
             np.array(
                 [
                     u.vel_u_mps if u.sigma_v_m <= CLIMB_EVIDENCE_MAX_SIGMA_V_M else np.nan

@@ -126,7 +126,9 @@ class ClassModel:
 # higher); small quadcopters and birds about 0.01 m² or less; a light aircraft about 1 m²
 # or more, an airliner tens of m²; a latex balloon with its load in between.
 MODELS: dict[ObjectClass, ClassModel] = {
-    ObjectClass.OWA_DRONE: ClassModel(42.0, 0.3, 800.0, 1.0, 4.0, 3.0, 0.25, -15.0, 6.0),
+    # speed spread 0.4: a Shahed's 39-47 m/s cruise and a Gerbera gliding down at 14-17 m/s
+    # (10 July 2025) are both within two sigmas
+    ObjectClass.OWA_DRONE: ClassModel(40.0, 0.45, 800.0, 1.0, 4.0, 3.0, 0.25, -15.0, 6.0),
     ObjectClass.QUADCOPTER: ClassModel(8.0, 0.7, 80.0, 1.0, 2.0, 20.0, 0.15, -22.0, 6.0),
     ObjectClass.BALLOON: ClassModel(12.0, 0.5, 3500.0, 0.35, 2.0, 0.5, 0.2, -10.0, 6.0),
     ObjectClass.MANNED_AIRCRAFT: ClassModel(80.0, 0.7, 1500.0, 1.2, 8.0, 3.0, 0.1, 5.0, 8.0),
@@ -157,13 +159,14 @@ def class_log_likelihood(
 ) -> FloatArray:
     """Log-likelihood of each class for each track's kinematics: ``(N, len(CLASSES))``.
 
-    ``climb_mps`` and ``turn_dps`` may hold NaN where they are not known well enough to
+    ``agl_m``, ``climb_mps`` and ``turn_dps`` may hold NaN where they are not known well enough to
     be evidence (the assessor passes NaN climb for tracks whose height is poorly known).
     ``harmonic`` and ``rf`` say, per track, whether it holds that hint now;
     ``climb_sigma_mps`` is each track's vertical-speed sigma (NaN or absent: 0).
     """
     speed = np.atleast_1d(np.asarray(speed_mps, dtype=np.float64))
-    agl = np.maximum(np.atleast_1d(np.asarray(agl_m, dtype=np.float64)), 1.0)
+    agl_raw = np.atleast_1d(np.asarray(agl_m, dtype=np.float64))
+    agl = np.maximum(np.nan_to_num(agl_raw, nan=1.0), 1.0)
     climb = np.atleast_1d(np.asarray(climb_mps, dtype=np.float64))
     s_track = (
         np.zeros(speed.shape)
@@ -184,7 +187,7 @@ def class_log_likelihood(
     for j, cls in enumerate(CLASSES):
         m = MODELS[cls]
         ll = _log_normal(speed, m.speed_median_mps, m.speed_spread)
-        ll += _log_normal(agl, m.agl_median_m, m.agl_spread)
+        ll += np.where(np.isfinite(agl_raw), _log_normal(agl, m.agl_median_m, m.agl_spread), 0.0)
         s_climb = np.hypot(m.climb_sigma_mps, s_track)
         ll += np.where(
             np.isfinite(climb),

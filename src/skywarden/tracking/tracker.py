@@ -803,6 +803,12 @@ class Tracker:
         )
         max_coast_s = np.where(established, cfg.max_coast_established_s, cfg.max_coast_s)
         max_sigma_m = np.where(established, cfg.max_sigma_h_established_m, cfg.max_sigma_h_m)
+        # a bearing node hears a faint object on a fraction of its seconds: a tentative
+        # track from bearings waits as long as bearings may wait to cross
+        tentative_s = np.maximum(
+            cfg.tentative_misses * table.revisit_s,
+            np.where(table.bearing_sensor >= 0.0, cfg.bearing_window_s, 0.0),
+        )
         write = np.zeros(n, dtype=bool)
         delete = np.zeros(n, dtype=bool)
         for i in range(n):
@@ -811,7 +817,7 @@ class Tracker:
                 status,
                 duplicate=bool(duplicate[i]),
                 confirmable=bool(m_of_n[i]),
-                tentative_expired=bool(silent[i] > cfg.tentative_misses * table.revisit_s[i]),
+                tentative_expired=bool(silent[i] > tentative_s[i]),
                 lost=bool(silent[i] > max_coast_s[i] or sigma_h[i] > max_sigma_m[i]),
                 stale=bool(silent[i] > cfg.coast_after_s),
             )
