@@ -1,0 +1,157 @@
+"""Alert timelines against the truth of a simulated scenario (benchmarks and scenario tests).
+
+:func:`run_alerts` simulates a scenario and runs it through the whole pipeline into a
+folder; the other functions read its output files against the simulator's truth:
+
+- :func:`attribute_tracks`: what each track follows, the truth target (its id) nearest it (median
+  horizontal distance over its lines while targets fly) or ``"no object"`` beyond
+  :data:`FALSE_TRACK_M`;
+- :func:`zone_shape` and :func:`off_path_zones`: alerted municipalities farther than a
+  distance from a target's true path;
+- :func:`first_over` and :func:`first_warned`: when a target first flies over each zone and
+  when each zone was first publicly warned.
+
+Pure functions of their inputs apart from :func:`run_alerts`, which writes its folder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from shapely.geometry import LineString, Polygon
+
+from skywarden.core.time import parse_rfc3339
+from skywarden.geo.zones import Geography, load_geography
+from skywarden.outputs.cap import zone_polygons
+from skywarden.runtime.pipeline import Pipeline, RunSummary
+from skywarden.sim.registry import tracker_config
+from skywarden.sim.run import SimResult, simulate
+from skywarden.sim.scenarios import load_scenario, resolve
+from skywarden.sim.truth import Truth
+
+__all__ = [
+    "FALSE_TRACK_M",
+    "PUBLIC_LEVELS",
+    "AlertRun",
+    "attribute_tracks",
+    "first_over",
+    "first_warned",
+    "off_path_zones",
+    "run_alerts",
+    "zone_shape",
+]
+
+FALSE_TRACK_M = 1000.0
+PUBLIC_LEVELS = ("yellow", "red")
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRun:
+    """A simulated scenario run through the pipeline, with its output lines read back."""
+
+    sim: SimResult
+    geography: Geography
+    summary: RunSummary
+    alerts: list[dict[str, Any]]
+    tracks: list[dict[str, Any]]
+
+    @property
+    def public(self) -> list[dict[str, Any]]:
+        """Alert events at a public level (yellow, red)."""
+        return [a for a in self.alerts if a["level"] in PUBLIC_LEVELS]
+
+
+def run_alerts(scenario: str, out_dir: Path) -> AlertRun:
+    """Simulate ``scenario`` (a name or path) and run it through the pipeline into ``out_dir``."""
+    resolved = resolve(load_scenario(scenario))
+    sim = simulate(resolved)
+    geo = load_geography(resolved.geography)
+    with Pipeline(geo, out_dir, tracker_config(resolved)) as pipeline:
+        summary = pipeline.run(sim.synth.detections)
+    alerts = [json.loads(x) for x in (out_dir / "alerts.jsonl").read_text().splitlines()]
+    tracks = [json.loads(x) for x in (out_dir / "tracks.jsonl").read_text().splitlines()]
+    return AlertRun(sim, geo, summary, alerts, tracks)
+
+
+def attribute_tracks(
+    geo: Geography, truth: Truth, tracks: Sequence[dict[str, Any]]
+) -> dict[str, str]:
+    """Each track id -> the id of the truth target it follows, or ``"no object"``."""
+    by_track: dict[str, list[dict[str, Any]]] = {}
+    for line in tracks:
+        by_track.setdefault(line["track_id"], []).append(line)
+    out: dict[str, str] = {}
+    for tid, lines in by_track.items():
+        lines = lines[:: max(1, len(lines) // 40)]
+        t = np.array([parse_rfc3339(x["time"]) for x in lines])
+        k = np.clip(np.searchsorted(truth.t_s, t), 0, truth.t_s.size - 1)
+        e0, n0 = geo.frame.to_en(
+            np.array([x["lat"] for x in lines]), np.array([x["lon"] for x in lines])
+        )
+        e, n = geo.frame.to_en(truth.lat[k], truth.lon[k])  # (lines, targets)
+        d = np.hypot(e - np.atleast_1d(e0)[:, None], n - np.atleast_1d(n0)[:, None])
+        d = np.where(truth.alive[k], d, np.inf)
+        d = d[np.isfinite(d).any(axis=1)]  # lines while some target flies
+        if d.size == 0:
+            out[tid] = "no object"
+            continue
+        med = np.median(d, axis=0)
+        i = int(np.argmin(med))
+        out[tid] = truth.targets[i].target_id if med[i] <= FALSE_TRACK_M else "no object"
+    return out
+
+
+def zone_shape(geo: Geography, zone_id: str) -> Polygon:
+    """Return a zone's outline in the sector frame (metres): its largest CAP polygon."""
+    best: Polygon | None = None
+    for text in zone_polygons(geo, zone_id):
+        pts = [tuple(map(float, p.split(","))) for p in text.split()]
+        e, n = geo.frame.to_en(np.array([p[0] for p in pts]), np.array([p[1] for p in pts]))
+        poly = Polygon(zip(np.atleast_1d(e), np.atleast_1d(n), strict=True))
+        if best is None or poly.area > best.area:
+            best = poly
+    if best is None:
+        raise ValueError(f"zone {zone_id!r} has no polygon")
+    return best
+
+
+def first_over(geo: Geography, truth: Truth, target: int) -> dict[str, float]:
+    """Zone id -> when the target first flies over it (protected country's zones only)."""
+    alive = truth.alive[:, target]
+    zones = geo.zone_of(truth.lat[alive, target], truth.lon[alive, target])
+    t = truth.t_s[alive]
+    out: dict[str, float] = {}
+    for k in np.flatnonzero(zones != "").tolist():
+        out.setdefault(str(zones[k]), float(t[k]))
+    return out
+
+
+def first_warned(alerts: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Zone id -> the time of its first public (yellow or red) alert event."""
+    out: dict[str, float] = {}
+    for a in alerts:
+        if a["level"] in PUBLIC_LEVELS:
+            t = parse_rfc3339(a["time"])
+            for z in a["zone_ids"]:
+                out[z] = min(out.get(z, np.inf), t)
+    return out
+
+
+def off_path_zones(
+    geo: Geography, truth: Truth, target: int, zone_ids: Sequence[str], limit_m: float
+) -> dict[str, float]:
+    """Zones among ``zone_ids`` farther than ``limit_m`` from the target's true path (m)."""
+    alive = truth.alive[:, target]
+    e, n = geo.frame.to_en(truth.lat[alive, target], truth.lon[alive, target])
+    path = LineString(zip(np.atleast_1d(e), np.atleast_1d(n), strict=True))
+    out: dict[str, float] = {}
+    for z in zone_ids:
+        d = float(zone_shape(geo, z).distance(path))
+        if d > limit_m:
+            out[z] = d
+    return out
