@@ -1,5 +1,5 @@
 # SkyWarden: two commands for a fresh machine with Python 3.11, pip and make.
-#   make demo   creates .venv, installs SkyWarden, plays the built-in 28 July 2025 scenario
+#   make demo   creates .venv, installs SkyWarden, simulates the 28 July 2025 night (defended) and runs it
 #   make test   creates .venv, installs SkyWarden with its test extras, runs the whole suite
 # Each install step is redone only when pyproject.toml changes (stamp files in .venv).
 
@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	@touch $@ $(VENV)/.installed-run
 
 demo: $(VENV)/.installed-run
-	$(VENV)/bin/skywarden run lt-2025-07-28 --out $(OUT)
+	$(VENV)/bin/skywarden run lt-2025-07-28-defended --out $(OUT)
 
 test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check src tests bench scripts
