@@ -37,13 +37,12 @@ from skywarden.alerting.rules import load_rules
 from skywarden.core.enums import ObjectClass
 from skywarden.core.time import format_rfc3339, parse_rfc3339
 from skywarden.evaluation.alerts import (
-    AlertRun,
     attribute_tracks,
     first_over,
     first_warned,
     off_path_zones,
-    run_alerts,
 )
+from skywarden.evaluation.harness import AlertRun, run_alerts
 from skywarden.sim.catalog import MODELS
 
 DEFAULT = (

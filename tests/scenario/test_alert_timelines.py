@@ -16,13 +16,12 @@ import pytest
 
 from skywarden.core.time import parse_rfc3339
 from skywarden.evaluation.alerts import (
-    AlertRun,
     attribute_tracks,
     first_over,
     first_warned,
     off_path_zones,
-    run_alerts,
 )
+from skywarden.evaluation.harness import AlertRun, run_alerts
 
 pytestmark = pytest.mark.slow
 

@@ -1,7 +1,7 @@
 """Alert timelines against the truth of a simulated scenario (benchmarks and scenario tests).
 
-:func:`run_alerts` simulates a scenario and runs it through the whole pipeline into a
-folder; the other functions read its output files against the simulator's truth:
+The functions read a run's output lines (``evaluation.harness.run_alerts``) against the
+simulator's truth:
 
 - :func:`attribute_tracks`: what each track follows, the truth target (its id) nearest it (median
   horizontal distance over its lines while targets fly) or ``"no object"`` beyond
@@ -11,71 +11,34 @@ folder; the other functions read its output files against the simulator's truth:
 - :func:`first_over` and :func:`first_warned`: when a target first flies over each zone and
   when each zone was first publicly warned.
 
-Pure functions of their inputs apart from :func:`run_alerts`, which writes its folder.
+Pure functions of their inputs.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from shapely.geometry import LineString, Polygon
 
 from skywarden.core.time import parse_rfc3339
-from skywarden.geo.zones import Geography, load_geography
+from skywarden.geo.zones import Geography
 from skywarden.outputs.cap import zone_polygons
-from skywarden.runtime.pipeline import Pipeline, RunSummary
-from skywarden.sim.registry import tracker_config
-from skywarden.sim.run import SimResult, simulate
-from skywarden.sim.scenarios import load_scenario, resolve
 from skywarden.sim.truth import Truth
 
 __all__ = [
     "FALSE_TRACK_M",
     "PUBLIC_LEVELS",
-    "AlertRun",
     "attribute_tracks",
     "first_over",
     "first_warned",
     "off_path_zones",
-    "run_alerts",
     "zone_shape",
 ]
 
 FALSE_TRACK_M = 1000.0
 PUBLIC_LEVELS = ("yellow", "red")
-
-
-@dataclass(frozen=True, slots=True)
-class AlertRun:
-    """A simulated scenario run through the pipeline, with its output lines read back."""
-
-    sim: SimResult
-    geography: Geography
-    summary: RunSummary
-    alerts: list[dict[str, Any]]
-    tracks: list[dict[str, Any]]
-
-    @property
-    def public(self) -> list[dict[str, Any]]:
-        """Alert events at a public level (yellow, red)."""
-        return [a for a in self.alerts if a["level"] in PUBLIC_LEVELS]
-
-
-def run_alerts(scenario: str, out_dir: Path) -> AlertRun:
-    """Simulate ``scenario`` (a name or path) and run it through the pipeline into ``out_dir``."""
-    resolved = resolve(load_scenario(scenario))
-    sim = simulate(resolved)
-    geo = load_geography(resolved.geography)
-    with Pipeline(geo, out_dir, tracker_config(resolved)) as pipeline:
-        summary = pipeline.run(sim.synth.detections)
-    alerts = [json.loads(x) for x in (out_dir / "alerts.jsonl").read_text().splitlines()]
-    tracks = [json.loads(x) for x in (out_dir / "tracks.jsonl").read_text().splitlines()]
-    return AlertRun(sim, geo, summary, alerts, tracks)
 
 
 def attribute_tracks(
