@@ -200,8 +200,10 @@ class TrackTable:
         if np.isfinite(self.rcs_dbsm[src]):
             self.rcs_dbsm[dst] = self.rcs_dbsm[src]
         self.revisit_s[dst] = self.revisit_s[src]
-        self.plot_hits_s[dst] = self.plot_hits_s[src]
-        self.plot_revisit_s[dst] = self.plot_revisit_s[src]
+        both = np.concatenate([self.plot_hits_s[dst], self.plot_hits_s[src]])
+        both = np.sort(np.where(np.isnan(both), -np.inf, both))[-PLOT_HIT_MEMORY:]
+        self.plot_hits_s[dst] = np.where(np.isinf(both), np.nan, both)
+        self.plot_revisit_s[dst] = np.fmax(self.plot_revisit_s[dst], self.plot_revisit_s[src])
         if self.identity[dst] is None:
             self.identity[dst] = self.identity[src]
 

@@ -246,3 +246,14 @@ def test_tracker_keeps_a_running_mean_of_its_plots_radar_cross_section() -> None
     assert -20.0 < updates[-1].rcs_dbsm < -10.0  # a mean of -10 and -20 dBsm plots
     plain = _run(Tracker(FRAME), [(0.0, [_plot(0.0, 0.0, 0.0)])])
     assert plain[0].rcs_dbsm is None
+
+
+def test_adopting_a_track_keeps_the_latest_plots_of_both() -> None:
+    table = TrackTable.empty(5)
+    for tid in ("T-1", "T-2"):
+        table.add(tid, np.zeros(7), np.eye(7), np.array([0.5, 0.5]), 0.0, None, 1.0)
+    for t in (1.0, 2.0, 3.0):
+        table.record_plot_hits(np.array([0]), np.array([t]), 1.0)
+    table.record_plot_hits(np.array([1]), np.array([10.0]), 1.0)
+    table.adopt(0, 1)
+    assert table.plot_hits_s[0, -4:].tolist() == [1.0, 2.0, 3.0, 10.0]
