@@ -130,7 +130,9 @@ MODELS: dict[ObjectClass, ClassModel] = {
     # (10 July 2025) are both within two sigmas
     ObjectClass.OWA_DRONE: ClassModel(40.0, 0.45, 800.0, 1.0, 4.0, 3.0, 0.25, -15.0, 6.0),
     ObjectClass.QUADCOPTER: ClassModel(8.0, 0.7, 80.0, 1.0, 2.0, 20.0, 0.15, -22.0, 6.0),
-    ObjectClass.BALLOON: ClassModel(12.0, 0.5, 3500.0, 0.35, 2.0, 0.5, 0.2, -10.0, 6.0),
+    # height spread 0.8: 3-4 km at the border, rising after launch, down to the ground over
+    # the drop zone (brief 2.1)
+    ObjectClass.BALLOON: ClassModel(12.0, 0.5, 3000.0, 0.8, 2.0, 0.5, 0.2, -10.0, 6.0),
     ObjectClass.MANNED_AIRCRAFT: ClassModel(80.0, 0.7, 1500.0, 1.2, 8.0, 3.0, 0.1, 5.0, 8.0),
     ObjectClass.BIRD: ClassModel(13.0, 0.35, 400.0, 0.9, 1.5, 10.0, 0.2, -22.0, 6.0),
     ObjectClass.UNKNOWN: ClassModel(30.0, 2.0, 1000.0, 2.5, 20.0, 50.0, 0.1, -10.0, 15.0),
