@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from skywarden.core.types import AlertEvent
+from skywarden.geo.wind import WindField
 from skywarden.geo.zones import load_geography
 from skywarden.runtime.pipeline import Pipeline, iter_batches
 from skywarden.sim.registry import tracker_config
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tracks_at_alerts: list[int] = []
     with (
         tempfile.TemporaryDirectory(prefix="sw-alert-latency-") as tmp,
-        Pipeline(geo, Path(tmp), config) as pipeline,
+        Pipeline(geo, Path(tmp), config, wind=WindField(resolved.wind)) as pipeline,
     ):
         print(f"{resolved.name}: running the pipeline ...", file=sys.stderr)
         alerts_out: list[float] = []

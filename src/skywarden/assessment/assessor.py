@@ -52,6 +52,7 @@ from skywarden.assessment.predict import forecast_paths, site_arrivals_s, zone_a
 from skywarden.core.enums import ObjectClass, TrackStatus
 from skywarden.core.time import format_rfc3339
 from skywarden.core.types import Assessment, TrackUpdate
+from skywarden.geo.wind import WindField
 from skywarden.geo.zones import Geography
 
 __all__ = ["THREAT_WEIGHT", "Assessor", "AssessorConfig"]
@@ -119,9 +120,15 @@ class _Forecast:
 class Assessor:
     """Turns track updates into assessments (see the module docstring)."""
 
-    def __init__(self, geography: Geography, config: AssessorConfig | None = None) -> None:
+    def __init__(
+        self,
+        geography: Geography,
+        config: AssessorConfig | None = None,
+        wind: WindField | None = None,
+    ) -> None:
         self.geography = geography
         self.config = config or AssessorConfig()
+        self.wind = wind  # the forecast wind by height, for wind-following (None: unknown)
         self._belief = ClassBelief()
         self._last_vel: dict[str, tuple[float, float, float]] = {}  # t_s, ve, vn
         self._forecasts: dict[str, _Forecast] = {}
@@ -170,6 +177,7 @@ class Assessor:
             [_recent(u.harmonic_t_s, u.t_s) for u in updates],
             [_recent(u.rf_t_s, u.t_s) for u in updates],
             np.array([u.sigma_vu_mps for u in updates]),
+            self._wind_dev_mps(updates, ve, vn),
         )
         fed = [u.status in (TrackStatus.TENTATIVE, TrackStatus.CONFIRMED) for u in updates]
         probs = self._belief.update(
@@ -289,6 +297,18 @@ class Assessor:
             impact_lon=None if impact is None else impact[2],
             impact_radius_m=None if impact is None else impact[3],
         )
+
+    def _wind_dev_mps(
+        self, updates: Sequence[TrackUpdate], ve: FloatArray, vn: FloatArray
+    ) -> FloatArray | None:
+        """Each track's horizontal speed relative to the wind at its height (NaN: unknown)."""
+        if self.wind is None:
+            return None
+        alt = np.array([u.alt_m for u in updates])
+        wve, wvn = self.wind.velocity_mps(alt)
+        dev = np.hypot(ve - wve, vn - wvn)
+        known = np.array([u.sigma_v_m <= HEIGHT_EVIDENCE_MAX_SIGMA_V_M for u in updates])
+        return np.where(known, dev, np.nan)
 
     def _turn_dps(self, u: TrackUpdate) -> float:
         """Mean turn rate since the track's velocity ``TURN_BASELINE_S`` or more ago.

@@ -12,6 +12,9 @@ A naive-Bayes model over features every track update carries, vectorised over tr
 - radar cross-section, the running mean of the track's plots when it has any (normal
   per class in dB): it tells a light aircraft without a transponder from a drone flying
   as fast,
+- wind-following, when the caller knows the wind at the track's height: a balloon's
+  velocity is the wind's to within :data:`WIND_FOLLOW_SIGMA_MPS`; anything that flies
+  under its own power can differ from it by anything up to :data:`WIND_DEV_SPAN_MPS`;
 - sensor hints, while recent (:data:`HINT_RECENT_S`): an acoustic node hearing an
   engine's firing harmonic on the track (a piston engine: one-way attack drones, light
   aircraft; not birds, balloons or electric quadcopters), an RF direction finder's
@@ -53,6 +56,8 @@ __all__ = [
     "FORGET",
     "HINT_LOG_LIKELIHOOD",
     "HINT_RECENT_S",
+    "WIND_DEV_SPAN_MPS",
+    "WIND_FOLLOW_SIGMA_MPS",
     "ClassBelief",
     "ClassModel",
     "class_log_likelihood",
@@ -69,6 +74,10 @@ COOPERATIVE_P = {
     "icao24": (ObjectClass.MANNED_AIRCRAFT, 0.98),
     "uas": (ObjectClass.QUADCOPTER, 0.95),
 }
+# A drifting balloon's velocity differs from the wind at its height by the track's velocity
+# error and the wind forecast's (a few m/s) [U]; a powered object's by anything in 0-60 m/s.
+WIND_FOLLOW_SIGMA_MPS = 3.0
+WIND_DEV_SPAN_MPS = 60.0
 # A sensor hint counts while the track took it at most this long ago.
 HINT_RECENT_S = 60.0
 # Per-update log-likelihood of each class given a recent hint [U]: the belief's
@@ -158,13 +167,16 @@ def class_log_likelihood(
     harmonic: npt.ArrayLike | None = None,
     rf: npt.ArrayLike | None = None,
     climb_sigma_mps: npt.ArrayLike | None = None,
+    wind_dev_mps: npt.ArrayLike | None = None,
 ) -> FloatArray:
     """Log-likelihood of each class for each track's kinematics: ``(N, len(CLASSES))``.
 
     ``agl_m``, ``climb_mps`` and ``turn_dps`` may hold NaN where they are not known well enough to
     be evidence (the assessor passes NaN climb for tracks whose height is poorly known).
     ``harmonic`` and ``rf`` say, per track, whether it holds that hint now;
-    ``climb_sigma_mps`` is each track's vertical-speed sigma (NaN or absent: 0).
+    ``climb_sigma_mps`` is each track's vertical-speed sigma (NaN or absent: 0);
+    ``wind_dev_mps`` the horizontal speed of the track relative to the wind at its height
+    (NaN where the wind or the height is not known).
     """
     speed = np.atleast_1d(np.asarray(speed_mps, dtype=np.float64))
     agl_raw = np.atleast_1d(np.asarray(agl_m, dtype=np.float64))
@@ -199,6 +211,15 @@ def class_log_likelihood(
         ll += np.where(np.isfinite(turn), _normal(np.nan_to_num(turn), m.turn_sigma_dps), 0.0)
         rcs_dev = np.nan_to_num(rcs - m.rcs_mean_dbsm)
         ll += np.where(np.isfinite(rcs), _normal(rcs_dev, m.rcs_sigma_db), 0.0)
+        if wind_dev_mps is not None:
+            dev = np.atleast_1d(np.asarray(wind_dev_mps, dtype=np.float64))
+            if cls is ObjectClass.BALLOON:
+                s = WIND_FOLLOW_SIGMA_MPS
+                # half-normal on the deviation's magnitude
+                wl = -0.5 * (np.nan_to_num(dev) / s) ** 2 - np.log(s) + 0.5 * np.log(2.0 / np.pi)
+            else:
+                wl = np.full(dev.shape, -np.log(WIND_DEV_SPAN_MPS))
+            ll += np.where(np.isfinite(dev), wl, 0.0)
         for name, flags in (("harmonic", harmonic), ("rf", rf)):
             if flags is not None:
                 on = np.atleast_1d(np.asarray(flags, dtype=bool))

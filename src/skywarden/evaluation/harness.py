@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from skywarden.evaluation.alerts import PUBLIC_LEVELS
+from skywarden.geo.wind import WindField
 from skywarden.geo.zones import Geography, load_geography
 from skywarden.runtime.pipeline import Pipeline, RunSummary
 from skywarden.sim.registry import tracker_config
@@ -45,7 +46,8 @@ def run_alerts(scenario: str, out_dir: Path) -> AlertRun:
     resolved = resolve(load_scenario(scenario))
     sim = simulate(resolved)
     geo = load_geography(resolved.geography)
-    with Pipeline(geo, out_dir, tracker_config(resolved)) as pipeline:
+    wind = WindField(resolved.wind)  # the forecast a deployment would have
+    with Pipeline(geo, out_dir, tracker_config(resolved), wind=wind) as pipeline:
         summary = pipeline.run(sim.synth.detections)
     alerts = [json.loads(x) for x in (out_dir / "alerts.jsonl").read_text().splitlines()]
     tracks = [json.loads(x) for x in (out_dir / "tracks.jsonl").read_text().splitlines()]

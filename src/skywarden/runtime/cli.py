@@ -31,6 +31,7 @@ from skywarden import __version__
 from skywarden.core.errors import ConfigError, SkyWardenError
 from skywarden.core.time import t_s_to_datetime
 from skywarden.core.types import Detection
+from skywarden.geo.wind import WindField
 from skywarden.geo.zones import describe, load_geography
 from skywarden.outputs.jsonl import QuarantineWriter, TrackWriter
 from skywarden.outputs.webhook import WebhookSink
@@ -87,13 +88,17 @@ def _is_simulation(path: Path) -> bool:
     return path.suffix in (".yaml", ".yml") and "\ntargets:" in path.read_text(encoding="utf-8")
 
 
-def open_input(name_or_path: str, sim_out: Path | None = None) -> tuple[Source, TrackerConfig]:
-    """Resolve a built-in name or a file to a detection source and a tracker configuration.
+def open_input(
+    name_or_path: str, sim_out: Path | None = None
+) -> tuple[Source, TrackerConfig, WindField | None]:
+    """Resolve a built-in name or a file to a detection source, a tracker configuration and wind.
 
     A simulator scenario is simulated first (its files are written to ``sim_out`` when
     given) and its detections are played in arrival order; its sensors' revisit periods
     and clutter densities go to the tracker (as a deployment's sensor registry would).
-    Other inputs carry no registry and the tracker uses its defaults per detection kind.
+    Its wind stands for the weather service's forecast, for the assessment's
+    wind-following. Other inputs carry no registry (the tracker uses its defaults per
+    detection kind) and no wind.
     """
     path = _resolve_input(name_or_path)
     if _is_simulation(path):
@@ -102,11 +107,11 @@ def open_input(name_or_path: str, sim_out: Path | None = None) -> tuple[Source, 
         if sim_out is not None:
             write_outputs(result, sim_out)
         registry = scenario_tracker_config(resolved)
-        return MemorySource(result.synth.detections), registry
+        return MemorySource(result.synth.detections), registry, WindField(resolved.wind)
     if path.suffix in (".yaml", ".yml"):
-        return YamlDetectionSource(path), TrackerConfig()
+        return YamlDetectionSource(path), TrackerConfig(), None
     if path.suffix == ".jsonl":
-        return JsonlDetectionSource(path), TrackerConfig()
+        return JsonlDetectionSource(path), TrackerConfig(), None
     raise typer.BadParameter(f"{path}: expected a .jsonl detection file or a .yaml scenario")
 
 
@@ -173,7 +178,7 @@ def run(
     console = Console()
     try:
         operator_actions = load_actions(actions) if actions is not None else []
-        source, tracker_config = open_input(scenario, sim_out=out)
+        source, tracker_config, wind = open_input(scenario, sim_out=out)
         geo = load_geography(geography)
     except SkyWardenError as exc:
         console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
@@ -189,7 +194,13 @@ def run(
         out.mkdir(parents=True, exist_ok=True)
         sink = WebhookSink(webhook, dead_letter=out / "webhook_dead_letter.jsonl")
     with Pipeline(
-        geo, out, tracker_config, on_entry=on_entry, webhook=sink, actions=operator_actions
+        geo,
+        out,
+        tracker_config,
+        on_entry=on_entry,
+        webhook=sink,
+        actions=operator_actions,
+        wind=wind,
     ) as pipeline:
         # What is loaded now (geography, rules, a simulated scenario's detections) lives
         # for the whole run: keep full collections from walking it again and again (each

@@ -34,6 +34,7 @@ from skywarden.alerting.rules import RuleSet, load_rules
 from skywarden.assessment.assessor import Assessor
 from skywarden.core.enums import TrackStatus
 from skywarden.core.types import AlertEvent, Assessment, Detection, TrackUpdate
+from skywarden.geo.wind import WindField
 from skywarden.geo.zones import Geography
 from skywarden.outputs.cap import CapWriter
 from skywarden.outputs.cot import CotWriter
@@ -134,12 +135,13 @@ class Pipeline:
         rules: RuleSet | None = None,
         webhook: WebhookSink | None = None,
         actions: Sequence[OperatorAction] = (),
+        wind: WindField | None = None,
     ) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
         self.geography = geography
         self.tracker = Tracker(geography.frame, tracker_config)
-        self.assessor = Assessor(geography)
+        self.assessor = Assessor(geography, wind=wind)
         self.alerts = RuleEngine(
             geography, rules or load_rules(geography.name, geography), on_audit=self._audited
         )

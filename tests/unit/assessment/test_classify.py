@@ -105,3 +105,19 @@ def test_sensor_hints_separate_look_alikes() -> None:
         class_log_likelihood(speed, agl, climb),
         class_log_likelihood(speed, agl, climb, harmonic=[False] * 3, rf=[False] * 3),
     )
+
+
+def test_an_object_drifting_with_the_wind_is_a_balloon() -> None:
+    # 12 m/s at 1,500 m above ground: a balloon, a bird or an unknown by kinematics alone
+    speed, agl, climb = np.array([12.0, 12.0]), np.array([1500.0, 1500.0]), np.zeros(2)
+    ball = CLASSES.index(ObjectClass.BALLOON)
+    drifting = class_log_likelihood(speed, agl, climb, wind_dev_mps=[1.0, 15.0])
+    without = class_log_likelihood(speed, agl, climb)
+    lift = drifting - without
+    # with the wind: the balloon gains on every other class; 15 m/s across it: it loses
+    others = [j for j in range(len(CLASSES)) if j != ball]
+    assert all(lift[0, ball] > lift[0, j] for j in others)
+    assert all(lift[1, ball] < lift[1, j] for j in others)
+    # unknown wind or height: no evidence
+    nan_dev = class_log_likelihood(speed, agl, climb, wind_dev_mps=[np.nan, np.nan])
+    assert np.allclose(nan_dev, without)
