@@ -178,6 +178,7 @@ class Assessor:
             [_recent(u.rf_t_s, u.t_s) for u in updates],
             np.array([u.sigma_vu_mps for u in updates]),
             self._wind_dev_mps(updates, ve, vn),
+            np.array([u.sigma_v_m for u in updates]),
         )
         fed = [u.status in (TrackStatus.TENTATIVE, TrackStatus.CONFIRMED) for u in updates]
         probs = self._belief.update(

@@ -3,8 +3,8 @@
 A naive-Bayes model over features every track update carries, vectorised over tracks:
 
 - horizontal speed (log-normal per class),
-- height above the ground (log-normal per class; ground taken as the geography's
-  nominal ground height, ``ground_m``),
+- height above the ground (log-normal per class, widened by the track's height sigma;
+  ground taken as the geography's nominal ground height, ``ground_m``),
 - climb rate (normal per class, widened by the track's own vertical-speed sigma when
   the caller gives it: a noisy climb estimate is weak evidence),
 - turn rate, when the caller knows it from consecutive updates (normal per class on its
@@ -148,7 +148,7 @@ MODELS: dict[ObjectClass, ClassModel] = {
 }
 
 
-def _log_normal(x: FloatArray, median: float, spread: float) -> FloatArray:
+def _log_normal(x: FloatArray, median: float, spread: float | FloatArray) -> FloatArray:
     x = np.maximum(x, 1e-3)
     z = (np.log(x) - np.log(median)) / spread
     return np.asarray(-0.5 * z * z - np.log(spread * x), dtype=np.float64)
@@ -168,6 +168,7 @@ def class_log_likelihood(
     rf: npt.ArrayLike | None = None,
     climb_sigma_mps: npt.ArrayLike | None = None,
     wind_dev_mps: npt.ArrayLike | None = None,
+    agl_sigma_m: npt.ArrayLike | None = None,
 ) -> FloatArray:
     """Log-likelihood of each class for each track's kinematics: ``(N, len(CLASSES))``.
 
@@ -176,11 +177,17 @@ def class_log_likelihood(
     ``harmonic`` and ``rf`` say, per track, whether it holds that hint now;
     ``climb_sigma_mps`` is each track's vertical-speed sigma (NaN or absent: 0);
     ``wind_dev_mps`` the horizontal speed of the track relative to the wind at its height
-    (NaN where the wind or the height is not known).
+    (NaN where the wind or the height is not known); ``agl_sigma_m`` each track's height
+    sigma, which widens the height likelihood (absent: 0).
     """
     speed = np.atleast_1d(np.asarray(speed_mps, dtype=np.float64))
     agl_raw = np.atleast_1d(np.asarray(agl_m, dtype=np.float64))
     agl = np.maximum(np.nan_to_num(agl_raw, nan=1.0), 1.0)
+    agl_rel = (
+        np.zeros(agl.shape)
+        if agl_sigma_m is None
+        else np.nan_to_num(np.atleast_1d(np.asarray(agl_sigma_m, dtype=np.float64))) / agl
+    )
     climb = np.atleast_1d(np.asarray(climb_mps, dtype=np.float64))
     s_track = (
         np.zeros(speed.shape)
@@ -201,7 +208,10 @@ def class_log_likelihood(
     for j, cls in enumerate(CLASSES):
         m = MODELS[cls]
         ll = _log_normal(speed, m.speed_median_mps, m.speed_spread)
-        ll += np.where(np.isfinite(agl_raw), _log_normal(agl, m.agl_median_m, m.agl_spread), 0.0)
+        # the track's own height error widens the class's spread (in log terms, sigma/agl):
+        # a balloon on its way down, 50 m up give or take 230 m, is not "too low"
+        spread = np.hypot(m.agl_spread, agl_rel)
+        ll += np.where(np.isfinite(agl_raw), _log_normal(agl, m.agl_median_m, spread), 0.0)
         s_climb = np.hypot(m.climb_sigma_mps, s_track)
         ll += np.where(
             np.isfinite(climb),

@@ -121,3 +121,15 @@ def test_an_object_drifting_with_the_wind_is_a_balloon() -> None:
     # unknown wind or height: no evidence
     nan_dev = class_log_likelihood(speed, agl, climb, wind_dev_mps=[np.nan, np.nan])
     assert np.allclose(nan_dev, without)
+
+
+def test_a_poorly_known_height_is_weak_evidence() -> None:
+    # 8 m/s at 50 m above ground: too low for a balloon if the height is sure, no
+    # evidence either way if it is 50 m give or take 230 m (a long-range radar's track)
+    speed, agl, climb = np.array([8.0, 8.0]), np.array([50.0, 50.0]), np.zeros(2)
+    ll = class_log_likelihood(speed, agl, climb, agl_sigma_m=[5.0, 230.0])
+    ball, quad = CLASSES.index(ObjectClass.BALLOON), CLASSES.index(ObjectClass.QUADCOPTER)
+    sure_gap = ll[0, quad] - ll[0, ball]
+    vague_gap = ll[1, quad] - ll[1, ball]
+    assert sure_gap > 5.0
+    assert vague_gap < 0.5 * sure_gap
