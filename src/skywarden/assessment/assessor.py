@@ -156,29 +156,24 @@ class Assessor:
         speed = np.hypot(ve, vn)
         course = np.degrees(np.arctan2(ve, vn)) % 360.0
         turn = np.array([self._turn_dps(u) for u in updates])
+        alt = np.array([u.alt_m for u in updates])
+        sigma_v = np.array([u.sigma_v_m for u in updates])
+        height_known = sigma_v <= HEIGHT_EVIDENCE_MAX_SIGMA_V_M
         ll = class_log_likelihood(
             speed,
-            np.array(
-                [
-                    u.alt_m - cfg.ground_m
-                    if u.sigma_v_m <= HEIGHT_EVIDENCE_MAX_SIGMA_V_M
-                    else np.nan
-                    for u in updates
-                ]
-            ),
-            np.array(
-                [
-                    u.vel_u_mps if u.sigma_v_m <= CLIMB_EVIDENCE_MAX_SIGMA_V_M else np.nan
-                    for u in updates
-                ]
+            np.where(height_known, alt - cfg.ground_m, np.nan),
+            np.where(
+                sigma_v <= CLIMB_EVIDENCE_MAX_SIGMA_V_M,
+                np.array([u.vel_u_mps for u in updates]),
+                np.nan,
             ),
             turn,
             np.array([np.nan if u.rcs_dbsm is None else u.rcs_dbsm for u in updates]),
             [_recent(u.harmonic_t_s, u.t_s) for u in updates],
             [_recent(u.rf_t_s, u.t_s) for u in updates],
             np.array([u.sigma_vu_mps for u in updates]),
-            self._wind_dev_mps(updates, ve, vn),
-            np.array([u.sigma_v_m for u in updates]),
+            self._wind_dev_mps(alt, height_known, ve, vn),
+            sigma_v,
         )
         fed = [u.status in (TrackStatus.TENTATIVE, TrackStatus.CONFIRMED) for u in updates]
         probs = self._belief.update(
@@ -300,16 +295,13 @@ class Assessor:
         )
 
     def _wind_dev_mps(
-        self, updates: Sequence[TrackUpdate], ve: FloatArray, vn: FloatArray
+        self, alt_m: FloatArray, height_known: npt.NDArray[np.bool_], ve: FloatArray, vn: FloatArray
     ) -> FloatArray | None:
         """Each track's horizontal speed relative to the wind at its height (NaN: unknown)."""
         if self.wind is None:
             return None
-        alt = np.array([u.alt_m for u in updates])
-        wve, wvn = self.wind.velocity_mps(alt)
-        dev = np.hypot(ve - wve, vn - wvn)
-        known = np.array([u.sigma_v_m <= HEIGHT_EVIDENCE_MAX_SIGMA_V_M for u in updates])
-        return np.where(known, dev, np.nan)
+        wve, wvn = self.wind.velocity_mps(alt_m)
+        return np.where(height_known, np.hypot(ve - wve, vn - wvn), np.nan)
 
     def _turn_dps(self, u: TrackUpdate) -> float:
         """Mean turn rate since the track's velocity ``TURN_BASELINE_S`` or more ago.

@@ -154,7 +154,7 @@ def _log_normal(x: FloatArray, median: float, spread: float | FloatArray) -> Flo
     return np.asarray(-0.5 * z * z - np.log(spread * x), dtype=np.float64)
 
 
-def _normal(x: FloatArray, sigma: float) -> FloatArray:
+def _normal(x: FloatArray, sigma: float | FloatArray) -> FloatArray:
     return np.asarray(-0.5 * (x / sigma) ** 2 - np.log(sigma), dtype=np.float64)
 
 
@@ -213,11 +213,7 @@ def class_log_likelihood(
         spread = np.hypot(m.agl_spread, agl_rel)
         ll += np.where(np.isfinite(agl_raw), _log_normal(agl, m.agl_median_m, spread), 0.0)
         s_climb = np.hypot(m.climb_sigma_mps, s_track)
-        ll += np.where(
-            np.isfinite(climb),
-            -0.5 * (np.nan_to_num(climb) / s_climb) ** 2 - np.log(s_climb),
-            0.0,
-        )
+        ll += np.where(np.isfinite(climb), _normal(np.nan_to_num(climb), s_climb), 0.0)
         ll += np.where(np.isfinite(turn), _normal(np.nan_to_num(turn), m.turn_sigma_dps), 0.0)
         rcs_dev = np.nan_to_num(rcs - m.rcs_mean_dbsm)
         ll += np.where(np.isfinite(rcs), _normal(rcs_dev, m.rcs_sigma_db), 0.0)

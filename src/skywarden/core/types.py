@@ -162,10 +162,6 @@ class TrackUpdate:
     rcs_dbsm: float | None = None
     # Internal too: the sigma of the vertical speed (m/s), NaN where unknown.
     sigma_vu_mps: float = float("nan")
-    # Internal too: the recent mean normalised innovation squared per degree of freedom
-    # of its detections (about 1 for a real object, about 3 for a track fed by clutter
-    # anywhere in its gate); None before its second detection.
-    nis_recent: float | None = None
     # Internal too: sensor hints the track's detections carried: the latest time it took an
     # acoustic bearing with an engine harmonic (``harmonic:f0=...``), and an RF direction
     # finder's bearing (a drone's control link); None if never.

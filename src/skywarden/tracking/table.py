@@ -25,7 +25,6 @@ __all__ = ["STATE_DIM", "TrackTable"]
 STATE_DIM = 7
 RCS_SMOOTHING = 0.1  # weight of each new plot's RCS in a track's running mean
 PLOT_HIT_MEMORY = 8  # radar plots remembered per track for its hit rate
-NIS_RECENT_WEIGHT = 0.1  # weight of each update's NIS in the recent mean
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
@@ -47,7 +46,6 @@ class TrackTable:
     last_written_s: FloatArray
     nis_sum: FloatArray  # sum over updates of the normalised innovation (d2 per dof)
     nis_n: FloatArray  # number of those updates
-    nis_recent: FloatArray  # its exponential mean over about the last 10 updates, NaN before
     rcs_dbsm: FloatArray  # smoothed radar cross-section of its plots, NaN without one
     fix_s: FloatArray  # latest position fix: a plot or report, or bearings of two sensors
     bearing_s: FloatArray  # latest bearing it took, and that bearing's sensor (index, -1)
@@ -81,7 +79,6 @@ class TrackTable:
             last_written_s=np.zeros(0),
             nis_sum=np.zeros(0),
             nis_n=np.zeros(0),
-            nis_recent=np.zeros(0),
             fix_s=np.zeros(0),
             bearing_s=np.zeros(0),
             bearing_sensor=np.zeros(0),
@@ -125,7 +122,6 @@ class TrackTable:
         self.last_written_s = np.append(self.last_written_s, -np.inf)
         self.nis_sum = np.append(self.nis_sum, 0.0)
         self.nis_n = np.append(self.nis_n, 0.0)
-        self.nis_recent = np.append(self.nis_recent, np.nan)
         self.fix_s = np.append(self.fix_s, t_s)
         self.bearing_s = np.append(self.bearing_s, -np.inf)
         self.bearing_sensor = np.append(self.bearing_sensor, -1.0)
@@ -170,12 +166,6 @@ class TrackTable:
         """Add each update's normalised innovation squared per degree of freedom."""
         np.add.at(self.nis_sum, rows, nis_per_dof)
         np.add.at(self.nis_n, rows, 1.0)
-        old = self.nis_recent[rows]
-        self.nis_recent[rows] = np.where(
-            np.isnan(old),
-            nis_per_dof,
-            (1.0 - NIS_RECENT_WEIGHT) * old + NIS_RECENT_WEIGHT * nis_per_dof,
-        )
 
     def adopt(self, dst: int, src: int) -> None:
         """Give row ``dst`` the filter state and detection history of row ``src``.
@@ -190,7 +180,6 @@ class TrackTable:
         self.hit_times_s[dst] = self.hit_times_s[src]
         self.n_hits[dst] += self.n_hits[src]
         self.nis_sum[dst], self.nis_n[dst] = self.nis_sum[src], self.nis_n[src]
-        self.nis_recent[dst] = self.nis_recent[src]
         self.fix_s[dst] = max(self.fix_s[dst], self.fix_s[src])
         self.bearing_s[dst] = self.bearing_s[src]
         self.bearing_sensor[dst] = self.bearing_sensor[src]
@@ -238,7 +227,6 @@ class TrackTable:
         self.last_written_s = self.last_written_s[idx]
         self.nis_sum = self.nis_sum[idx]
         self.nis_n = self.nis_n[idx]
-        self.nis_recent = self.nis_recent[idx]
         self.fix_s = self.fix_s[idx]
         self.bearing_s = self.bearing_s[idx]
         self.bearing_sensor = self.bearing_sensor[idx]

@@ -903,7 +903,6 @@ class Tracker:
                 hit_rate=None if np.isnan(hit_rate[k]) else float(hit_rate[k]),
                 rcs_dbsm=None if np.isnan(table.rcs_dbsm[i]) else float(table.rcs_dbsm[i]),
                 sigma_vu_mps=float(sigma_vu[k]),
-                nis_recent=None if np.isnan(table.nis_recent[i]) else float(table.nis_recent[i]),
                 harmonic_t_s=None if np.isnan(table.harmonic_s[i]) else float(table.harmonic_s[i]),
                 rf_t_s=None if np.isnan(table.rf_s[i]) else float(table.rf_s[i]),
             )
