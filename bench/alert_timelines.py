@@ -38,9 +38,12 @@ from skywarden.core.enums import ObjectClass
 from skywarden.core.time import format_rfc3339, parse_rfc3339
 from skywarden.evaluation.alerts import (
     attribute_tracks,
+    class_share,
     first_over,
     first_warned,
+    near_site,
     off_path_zones,
+    site_alert_up,
 )
 from skywarden.evaluation.harness import AlertRun, run_alerts
 from skywarden.sim.catalog import MODELS
@@ -153,62 +156,34 @@ def threat_report(run: AlertRun, i: int) -> None:
 
 def balloon_report(run: AlertRun, balloons: Sequence[int], follows: dict[str, str]) -> None:
     geo, truth = run.geography, run.sim.truth
-    balloon_models = {truth.targets[i].model for i in balloons}
-    lines = [
-        t
-        for t in run.tracks
-        if t["status"] in ("confirmed", "coasting")
-        and follows.get(t["track_id"]) in balloon_models
-        and t.get("class")
-    ]
-    share = sum(t["class"] == "balloon" for t in lines) / max(len(lines), 1)
+    share, n_lines = class_share(
+        run.tracks, follows, {truth.targets[i].model for i in balloons}, "balloon"
+    )
     reds = sum(a["level"] == "red" for a in run.alerts)
     print(
-        f"  balloons: {len(balloons)} targets; {share:.0%} of the {len(lines):,} class lines of"
+        f"  balloons: {len(balloons)} targets; {share:.0%} of the {n_lines:,} class lines of"
         f" tracks following a balloon say balloon; red alert events: {reds}"
     )
     # the airport advisory against the balloons' true positions, second by second
-    rules = load_rules(geo.name, geo)
-    for rule in rules.rules:
-        if rule.target.site_kind != "airport" or rule.target.within_m is None:
+    for rule in load_rules(geo.name, geo).rules:
+        within_m = rule.target.within_m
+        if rule.target.site_kind != "airport" or within_m is None:
             continue
-        airports = [s for s in geo.sites.values() if s.kind == "airport"]
-        cols = [list(geo.sites).index(s.id) for s in airports]
-        lat, lon = truth.lat[:, balloons], truth.lon[:, balloons]
-        dist = geo.site_distance_m(np.nan_to_num(lat), np.nan_to_num(lon))[..., cols]
-        near = (dist <= rule.target.within_m) & truth.alive[:, balloons][..., None]
-        for j, site in enumerate(airports):
-            inside = near[:, :, j].any(axis=1)
+        for site in (s for s in geo.sites.values() if s.kind == "airport"):
+            inside = near_site(geo, truth, balloons, site.id, within_m)
             if not inside.any():
                 continue
-            up = np.zeros(truth.t_s.size, dtype=bool)
-            for events in _by_alert(run.alerts, site.id):
-                t0 = parse_rfc3339(events[0]["time"])
-                t1 = (
-                    parse_rfc3339(events[-1]["time"])
-                    if events[-1]["state"] == "cleared"
-                    else np.inf
-                )
-                up |= (truth.t_s >= t0) & (truth.t_s < t1)
+            up = site_alert_up(truth.t_s, run.alerts, rule.kind.value, site.id)
             covered = (inside & up).sum() / inside.sum()
             first_in = float(truth.t_s[np.flatnonzero(inside)[0]])
             ups = np.flatnonzero(up)
             first_up = hhmmss(float(truth.t_s[ups[0]])) if ups.size else "never"
             print(
-                f"  {rule.id} for {site.id}: a balloon within {rule.target.within_m / 1000:.0f} km"
+                f"  {rule.id} for {site.id}: a balloon within {within_m / 1000:.0f} km"
                 f" for {inside.sum():,} s (first {hhmmss(first_in)}); the advisory was up for"
                 f" {covered:.0%} of that time (first {first_up}), and for"
                 f" {(up & ~inside).sum():,} s with none there"
             )
-
-
-def _by_alert(alerts: Sequence[dict[str, Any]], site_id: str) -> list[list[dict[str, Any]]]:
-    """The events of each airspace-closure alert for ``site_id``."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for a in alerts:
-        if a["site_ids"] == [site_id] and a["kind"] == "airspace_closure":
-            out.setdefault(a["alert_id"], []).append(a)
-    return list(out.values())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,9 +17,12 @@ import pytest
 from skywarden.core.time import parse_rfc3339
 from skywarden.evaluation.alerts import (
     attribute_tracks,
+    class_share,
     first_over,
     first_warned,
+    near_site,
     off_path_zones,
+    site_alert_up,
 )
 from skywarden.evaluation.harness import AlertRun, run_alerts
 
@@ -91,27 +94,13 @@ def test_balloons_are_balloons_close_the_airport_and_raise_no_red(tmp_path: Path
     balloons = {t.target_id for t in truth.targets if t.model == "balloon"}
     assert balloons
     follows = attribute_tracks(geo, truth, run.tracks)
-    lines = [
-        t
-        for t in run.tracks
-        if t["status"] in ("confirmed", "coasting")
-        and follows.get(t["track_id"]) in balloons
-        and t.get("class")
-    ]
-    assert sum(t["class"] == "balloon" for t in lines) > 0.5 * len(lines)
+    share, _n = class_share(run.tracks, follows, balloons, "balloon")
+    assert share > 0.5
     # the Vilnius airport advisory is up while any balloon is within 15 km of the airport
     idx = [i for i, t in enumerate(truth.targets) if t.target_id in balloons]
-    col = list(geo.sites).index("eyvi")
-    dist = geo.site_distance_m(np.nan_to_num(truth.lat[:, idx]), np.nan_to_num(truth.lon[:, idx]))
-    inside = ((dist[..., col] <= 15_000.0) & truth.alive[:, idx]).any(axis=1)
+    inside = near_site(geo, truth, idx, "eyvi", 15_000.0)
     assert inside.any(), "the scenario drifts balloons over the airport"
-    up = np.zeros(truth.t_s.size, dtype=bool)
-    spans: dict[str, list[float]] = {}
-    for a in run.alerts:
-        if a["kind"] == "airspace_closure" and a["site_ids"] == ["eyvi"]:
-            spans.setdefault(a["alert_id"], []).append(parse_rfc3339(a["time"]))
-    for times in spans.values():
-        up |= (truth.t_s >= min(times)) & (truth.t_s < max(times))
+    up = site_alert_up(truth.t_s, run.alerts, "airspace_closure", "eyvi")
     assert (inside & up).sum() >= 0.95 * inside.sum()
     _every_alert_clears_once(run)
 

@@ -9,7 +9,11 @@ simulator's truth:
 - :func:`zone_shape` and :func:`off_path_zones`: alerted municipalities farther than a
   distance from a target's true path;
 - :func:`first_over` and :func:`first_warned`: when a target first flies over each zone and
-  when each zone was first publicly warned.
+  when each zone was first publicly warned;
+- :func:`class_share`: the share of class lines saying a class among tracks that follow
+  given targets;
+- :func:`near_site` and :func:`site_alert_up`: per truth step, whether any of given targets
+  is within a distance of a site, and whether an alert of a kind for that site is up.
 
 Pure functions of their inputs.
 """
@@ -20,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from shapely.geometry import LineString, Polygon
 
 from skywarden.core.time import parse_rfc3339
@@ -31,11 +36,16 @@ __all__ = [
     "FALSE_TRACK_M",
     "PUBLIC_LEVELS",
     "attribute_tracks",
+    "class_share",
     "first_over",
     "first_warned",
+    "near_site",
     "off_path_zones",
+    "site_alert_up",
     "zone_shape",
 ]
+
+FloatArray = npt.NDArray[np.float64]
 
 FALSE_TRACK_M = 1000.0
 PUBLIC_LEVELS = ("yellow", "red")
@@ -118,3 +128,46 @@ def off_path_zones(
         if d > limit_m:
             out[z] = d
     return out
+
+
+def class_share(
+    tracks: Sequence[dict[str, Any]], follows: dict[str, str], target_ids: set[str], cls: str
+) -> tuple[float, int]:
+    """Share of confirmed/coasting class lines saying ``cls`` among tracks following the targets.
+
+    ``follows`` is :func:`attribute_tracks`'s map; returns the share and the line count.
+    """
+    lines = [
+        t
+        for t in tracks
+        if t["status"] in ("confirmed", "coasting")
+        and follows.get(t["track_id"]) in target_ids
+        and t.get("class")
+    ]
+    return sum(t["class"] == cls for t in lines) / max(len(lines), 1), len(lines)
+
+
+def near_site(
+    geo: Geography, truth: Truth, targets: Sequence[int], site_id: str, within_m: float
+) -> npt.NDArray[np.bool_]:
+    """Per truth step: whether any of ``targets`` flies within ``within_m`` of the site."""
+    idx = list(targets)
+    dist = geo.site_distance_m(np.nan_to_num(truth.lat[:, idx]), np.nan_to_num(truth.lon[:, idx]))
+    near = (dist[..., list(geo.sites).index(site_id)] <= within_m) & truth.alive[:, idx]
+    return np.asarray(near.any(axis=1), dtype=bool)
+
+
+def site_alert_up(
+    t_s: FloatArray, alerts: Sequence[dict[str, Any]], kind: str, site_id: str
+) -> npt.NDArray[np.bool_]:
+    """Per time in ``t_s``: whether an alert of ``kind`` for the site is raised and not cleared."""
+    spans: dict[str, list[dict[str, Any]]] = {}
+    for a in alerts:
+        if a["kind"] == kind and a["site_ids"] == [site_id]:
+            spans.setdefault(a["alert_id"], []).append(a)
+    up = np.zeros(t_s.size, dtype=bool)
+    for events in spans.values():
+        t0 = parse_rfc3339(events[0]["time"])
+        t1 = parse_rfc3339(events[-1]["time"]) if events[-1]["state"] == "cleared" else np.inf
+        up |= (t_s >= t0) & (t_s < t1)
+    return up
