@@ -115,13 +115,13 @@ from __future__ import annotations
 import math
 import os
 import xml.etree.ElementTree as ET
-from types import TracebackType
-from typing import IO, Final, Protocol, Self
+from typing import Final, Protocol
 
 from skywarden.core.enums import AlertKind, AlertState, ObjectClass, TrackStatus
 from skywarden.core.time import t_s_to_datetime
 from skywarden.core.types import AlertEvent, TrackUpdate
 from skywarden.geo.geoid import msl_to_hae_m
+from skywarden.outputs.linefile import LineFile
 
 __all__ = [
     "ALERT_STALE_S",
@@ -463,7 +463,7 @@ class BinarySink(Protocol):
         ...
 
 
-class CotWriter:
+class CotWriter(LineFile[BinarySink]):
     """Writes CoT events as a stream of ``<event>`` lines (``cot.xml``), flushed per line.
 
     ``target`` is a path, opened for writing (truncated, or appended to with ``append``)
@@ -474,26 +474,12 @@ class CotWriter:
     one writer belongs to one thread.
     """
 
-    __slots__ = (
-        "_closed",
-        "_file",
-        "_stream",
-        "alerts_written",
-        "events_written",
-        "tracks_written",
-    )
+    __slots__ = ("alerts_written", "events_written", "tracks_written")
 
     def __init__(
         self, target: str | os.PathLike[str] | BinarySink, *, append: bool = False
     ) -> None:
-        self._file: IO[bytes] | None = None
-        if isinstance(target, str | os.PathLike):
-            # Closed by close(), not a with-block: the writer outlives this call.
-            self._file = open(target, "ab" if append else "wb")  # noqa: SIM115
-            self._stream: BinarySink = self._file
-        else:
-            self._stream = target
-        self._closed = False
+        super().__init__(target, append=append, binary=True)
         self.events_written = 0
         self.tracks_written = 0
         self.alerts_written = 0
@@ -503,8 +489,7 @@ class CotWriter:
 
         Raises ``ValueError`` if the bytes hold a line break or the writer is closed.
         """
-        if self._closed:
-            raise ValueError("CotWriter is closed")
+        self._check_open()
         data = event_to_bytes(event) if isinstance(event, ET.Element) else event
         if b"\n" in data or b"\r" in data:
             raise ValueError("a CoT event must be one line")
@@ -539,24 +524,3 @@ class CotWriter:
         """Write :func:`alert_event` of ``event`` at ``lat``, ``lon``."""
         self.write_event(alert_event(event, lat=lat, lon=lon, stale_s=stale_s, now_s=now_s))
         self.alerts_written += 1
-
-    def close(self) -> None:
-        """Flush, and close the file if this writer opened it. Idempotent."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._file is not None:
-            self._file.close()
-        else:
-            self._stream.flush()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

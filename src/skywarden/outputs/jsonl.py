@@ -32,8 +32,7 @@ import json
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from types import TracebackType
-from typing import IO, Final, Generic, Protocol, Self, TypeVar, assert_never
+from typing import Final, Generic, Protocol, TypeVar, assert_never
 
 from skywarden.core.time import format_rfc3339
 from skywarden.core.types import (
@@ -46,6 +45,7 @@ from skywarden.core.types import (
     Report,
     TrackUpdate,
 )
+from skywarden.outputs.linefile import LineFile
 from skywarden.sources.base import Reject
 
 __all__ = [
@@ -282,7 +282,7 @@ class TextSink(Protocol):
 _T = TypeVar("_T")
 
 
-class JsonlWriter(ABC, Generic[_T]):
+class JsonlWriter(LineFile[TextSink], ABC, Generic[_T]):
     """Writes records as JSON Lines, one compact object per line, flushed per line.
 
     ``target`` is a path, opened as UTF-8 (truncated, or appended to with ``append``) and
@@ -292,17 +292,10 @@ class JsonlWriter(ABC, Generic[_T]):
     thread-safe: one writer belongs to one thread.
     """
 
-    __slots__ = ("_closed", "_file", "_stream", "lines_written")
+    __slots__ = ("lines_written",)
 
     def __init__(self, target: str | os.PathLike[str] | TextSink, *, append: bool = False) -> None:
-        self._file: IO[str] | None = None
-        if isinstance(target, str | os.PathLike):
-            # Closed by close(), not a with-block: the writer outlives this call.
-            self._file = open(target, "a" if append else "w", encoding="utf-8", newline="\n")  # noqa: SIM115
-            self._stream: TextSink = self._file
-        else:
-            self._stream = target
-        self._closed = False
+        super().__init__(target, append=append)
         self.lines_written = 0
 
     @abstractmethod
@@ -315,8 +308,7 @@ class JsonlWriter(ABC, Generic[_T]):
         Raises ``ValueError`` if the record holds a NaN or infinite number (nothing is
         written then) or if the writer is closed.
         """
-        if self._closed:
-            raise ValueError(f"{type(self).__name__} is closed")
+        self._check_open()
         wire = self.to_wire(item)
         try:
             text = _ENCODER.encode(wire)
@@ -333,27 +325,6 @@ class JsonlWriter(ABC, Generic[_T]):
             self.write(item)
             n += 1
         return n
-
-    def close(self) -> None:
-        """Flush, and close the file if this writer opened it. Idempotent."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._file is not None:
-            self._file.close()
-        else:
-            self._stream.flush()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class DetectionWriter(JsonlWriter[Detection]):
