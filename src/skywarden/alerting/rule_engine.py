@@ -39,7 +39,9 @@ Decisions:
   tracks held clears at once, without waiting out ``clear_after_s`` (its ``min_hold_s``
   still counts). Hysteresis guards against sensors blinking, and a fallen drone does not
   blink back: the all-clear comes within a minute of the fall, not minutes after it.
-  A detection of the track after that time brings it back.
+  A detection of the track after that time brings it back. A track the tracker deleted
+  as down (lost within a drone radar's low cover: ``Assessment.down_t_s``) is down at
+  once.
 - **ETA updates.** An ETA counts down by itself; an alert is updated only when its ETA
   moves more than :data:`ETA_CHANGE_S` away from that countdown.
 - **Reasons.** Every event's reason starts with the rule id (``"lt.red.path: ..."``) and
@@ -315,6 +317,12 @@ class RuleEngine:
         if a.status is TrackStatus.DELETED:
             if self._tracks.pop(tid, None) is not None:
                 self._gone[tid] = "track deleted"
+                if a.down_t_s is not None:
+                    self._down[tid] = a.down_t_s
+                    self._gone[tid] = (
+                        f"down: lost at {format_rfc3339(a.down_t_s)[11:19]} where the sensors"
+                        " see to the ground"
+                    )
             self._suppressed.pop(tid, None)
             return
         fed = a.status in (TrackStatus.TENTATIVE, TrackStatus.CONFIRMED)
@@ -568,8 +576,11 @@ class RuleEngine:
         else:
             alert.below_since_s = None
         false_for_s = 0.0 if alert.false_since_s is None else now - alert.false_since_s
-        if wanted is None and alert.track_ids and all(t in self._down for t in alert.track_ids):
-            false_for_s = max(false_for_s, alert.rule.clear_after_s)  # fallen: no hysteresis
+        fallen = bool(
+            wanted is None and alert.track_ids and all(t in self._down for t in alert.track_ids)
+        )
+        if fallen:
+            false_for_s = max(false_for_s, alert.rule.clear_after_s)  # no hysteresis
         timers = Timers(
             false_for_s=false_for_s,
             below_for_s=0.0 if alert.below_since_s is None else now - alert.below_since_s,
@@ -588,7 +599,7 @@ class RuleEngine:
         if state is None:
             return None
         if state is AlertState.CLEARED:
-            return self._close(alert, now, self._clear_reason(alert, timers.false_for_s))
+            return self._close(alert, now, self._clear_reason(alert, timers.false_for_s, fallen))
         assert want is not None and transition.level is not None  # only CLEARED has no want
         note = ""
         if state in (AlertState.ESCALATED, AlertState.DOWNGRADED):
@@ -654,14 +665,15 @@ class RuleEngine:
         extra = f" (+{more} more track{'s' if more > 1 else ''})" if more > 0 else ""
         return f"{rule.id}: {target}{eta}: {want.lead.why}{extra}"
 
-    def _clear_reason(self, alert: _Alert, false_for_s: float) -> str:
+    def _clear_reason(self, alert: _Alert, false_for_s: float, fallen: bool = False) -> str:
         gone = "; ".join(f"{t} {why}" for t, why in alert.departed.items())
         tail = f" ({gone})" if gone else ""
-        what = "no sensor down" if alert.key[1] == "sensor" else "no matching track"
-        return (
-            f"{alert.rule.id}: all clear for {self._target_words(alert.key)}: "
-            f"{what} for {false_for_s:.0f} s{tail}"
-        )
+        if fallen:
+            what = "every track that held it is down"
+        else:
+            what = "no sensor down" if alert.key[1] == "sensor" else "no matching track"
+            what = f"{what} for {false_for_s:.0f} s"
+        return f"{alert.rule.id}: all clear for {self._target_words(alert.key)}: {what}{tail}"
 
     def _target_words(self, key: _AlertKey) -> str:
         space, ident = key[1], key[2]

@@ -292,6 +292,7 @@ class Assessor:
             impact_lat=None if impact is None else impact[1],
             impact_lon=None if impact is None else impact[2],
             impact_radius_m=None if impact is None else impact[3],
+            down_t_s=u.down_t_s,
         )
 
     def _wind_dev_mps(

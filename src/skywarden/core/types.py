@@ -167,6 +167,10 @@ class TrackUpdate:
     # finder's bearing (a drone's control link); None if never.
     harmonic_t_s: float | None = None
     rf_t_s: float | None = None
+    # Internal too: on a deleted track, the time of its last detection when the tracker
+    # deleted it as down (lost within a low-covering sensor's coverage, see
+    # ``TrackerConfig.low_cover``); None otherwise.
+    down_t_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +213,8 @@ class Assessment:
     impact_lat: float | None = None
     impact_lon: float | None = None
     impact_radius_m: float | None = None
+    # On a deleted track the tracker took to be on the ground: its last detection time.
+    down_t_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

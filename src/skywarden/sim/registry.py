@@ -17,7 +17,7 @@ from skywarden.sim.scenarios import ResolvedScenario
 from skywarden.sim.sensors import sensor_params
 from skywarden.tracking.tracker import TrackerConfig
 
-__all__ = ["clutter_densities", "radar_sites", "revisit_periods", "tracker_config"]
+__all__ = ["clutter_densities", "low_cover", "radar_sites", "revisit_periods", "tracker_config"]
 
 
 # Radial-speed noise the tracker assumes at least, by radar type. A long-range radar
@@ -27,6 +27,11 @@ __all__ = ["clutter_densities", "radar_sites", "revisit_periods", "tracker_confi
 # error at the acoustic line up to 338 m against 233 m without Doppler, 262 m with 5 m/s;
 # bench/defended_0728.py). Drone radars revisit every second: their own noise.
 DOPPLER_SIGMA_FLOOR_MPS = {"surveillance_radar": 5.0}
+# The share of a sensor's Shahed-class range within which it sees every drone class the
+# brief lists, down to the ground (brief 3.1): a drone radar sees quadcopters to 3 km of
+# its 5 km (their RCS), an EO/IR camera to 1.5 km of its 4 km. Long-range radars lose
+# low drones under their horizon and in the clutter: never low cover.
+LOW_COVER_FRACTION = {"drone_radar": 0.6, "eo_ir": 0.375}
 
 
 def tracker_config(scenario: ResolvedScenario) -> TrackerConfig:
@@ -42,7 +47,17 @@ def tracker_config(scenario: ResolvedScenario) -> TrackerConfig:
             for s in scenario.sensors
             if s.type in RADAR_MODELS
         },
+        low_cover=low_cover(scenario),
     )
+
+
+def low_cover(scenario: ResolvedScenario) -> dict[str, tuple[float, float, float]]:
+    """Sensors that see a flying drone down to the ground: (lat, lon, radius_m) by id."""
+    return {
+        s.sensor_id: (s.lat, s.lon, LOW_COVER_FRACTION[s.type] * sensor_params(s).range_m)
+        for s in scenario.sensors
+        if s.type in LOW_COVER_FRACTION
+    }
 
 
 def radar_sites(scenario: ResolvedScenario) -> dict[str, tuple[float, float, float]]:

@@ -8,7 +8,9 @@ The tracker's lifecycle (``tracking.tracker``) asks these questions of its track
 - :func:`cap_sigma`, :func:`cap_omega`: bound a covariance's sigmas (the turn rate of every
   track, the velocity of a coasting one) without losing positive definiteness;
 - :func:`sigma_h_m`: each track's horizontal sigma; :func:`stationary`: the initial IMM
-  mode probabilities.
+  mode probabilities;
+- :func:`above_floor`: keep estimates above the sea (nothing flies under the ground; a
+  track whose height no sensor measures well would otherwise sink out of sight).
 
 All functions are pure: inputs are never mutated. Nothing here holds state, so the module
 is thread-safe.
@@ -27,7 +29,9 @@ from skywarden.tracking.imm import imm_combine
 __all__ = [
     "DUPLICATE_D2",
     "DUPLICATE_RADIUS_SIGMAS",
+    "EARTH_RADIUS_M",
     "MAX_OMEGA_SIGMA_RPS",
+    "above_floor",
     "cap_omega",
     "cap_sigma",
     "duplicates",
@@ -47,6 +51,27 @@ DUPLICATE_RADIUS_SIGMAS = 4.0
 # unbounded, a coasting track's turn rate would spread its position over the whole
 # compass within two minutes, and a mere radar gap would lose the track.
 MAX_OMEGA_SIGMA_RPS = 0.05
+EARTH_RADIUS_M = 6_371_000.0  # mean radius: the sea falls away from a local frame's plane
+
+
+def above_floor(xm: FloatArray, Pm: FloatArray, floor_alt_m: float, alt0_m: float) -> FloatArray:
+    """Project each model's state that lies below ``floor_alt_m`` (MSL) onto that height.
+
+    ``xm (N, M, 7)``, ``Pm (N, M, 7, 7)`` in a local ENU frame whose origin is ``alt0_m``
+    above MSL. The floor's ``u`` at a track's (e, n) is ``floor_alt_m - alt0_m`` less the
+    Earth's curvature drop ``(e^2 + n^2) / 2R`` (the geoid's slope within a sector is a
+    few metres). A state below it is moved by the estimate projection of a constrained
+    Kalman filter (Simon and Chia 2002): ``x - P[:, u] (u - floor) / P[u, u]``, so the
+    components correlated with height (vertical speed above all) move with it; the
+    covariance is kept. Returns new states; the inputs are not mutated.
+    """
+    floor_u = (floor_alt_m - alt0_m) - (xm[..., 0] ** 2 + xm[..., 1] ** 2) / (2.0 * EARTH_RADIUS_M)
+    excess = xm[..., 2] - floor_u  # (N, M), negative below the floor
+    below = excess < 0.0
+    if not below.any():
+        return xm
+    gain = Pm[..., :, 2] / np.maximum(Pm[..., 2, 2], 1e-9)[..., None]
+    return np.where(below[..., None], xm - gain * excess[..., None], xm)
 
 
 def duplicates(

@@ -58,6 +58,11 @@ class TrackTable:
         FloatArray  # (N, PLOT_HIT_MEMORY) its latest radar plots' times, sorted, NaN-padded
     )
     plot_revisit_s: FloatArray  # revisit of the radar of its latest plot, NaN before one
+    # The low-covering sensor (``TrackerConfig.low_cover``) whose detections it took last
+    # (index, -1 for none), the time of the latest and how many in a row came from it.
+    cover_sensor: FloatArray
+    cover_last_s: FloatArray
+    cover_hits: FloatArray
     ids: list[str]
     status: list[TrackStatus]
     identity: list[str | None]
@@ -89,6 +94,9 @@ class TrackTable:
             revisit_s=np.zeros(0),
             plot_hits_s=np.zeros((0, PLOT_HIT_MEMORY)),
             plot_revisit_s=np.zeros(0),
+            cover_sensor=np.zeros(0),
+            cover_last_s=np.zeros(0),
+            cover_hits=np.zeros(0),
             ids=[],
             status=[],
             identity=[],
@@ -132,6 +140,9 @@ class TrackTable:
         self.revisit_s = np.append(self.revisit_s, revisit_s)
         self.plot_hits_s = np.concatenate([self.plot_hits_s, np.full((1, PLOT_HIT_MEMORY), np.nan)])
         self.plot_revisit_s = np.append(self.plot_revisit_s, np.nan)
+        self.cover_sensor = np.append(self.cover_sensor, -1.0)
+        self.cover_last_s = np.append(self.cover_last_s, -np.inf)
+        self.cover_hits = np.append(self.cover_hits, 0.0)
         self.ids.append(track_id)
         self.status.append(TrackStatus.TENTATIVE)
         self.identity.append(identity)
@@ -161,6 +172,15 @@ class TrackTable:
         mem = np.sort(mem, axis=1)
         self.plot_hits_s[rows] = np.where(np.isinf(mem), np.nan, mem)
         self.plot_revisit_s[rows] = revisit_s
+
+    def record_cover_hits(self, rows: IntArray, t_s: FloatArray, sensor: float) -> None:
+        """Note detections at ``t_s`` of the low-covering sensor ``sensor`` (rows unique)."""
+        if rows.size == 0:
+            return
+        same = self.cover_sensor[rows] == sensor
+        self.cover_hits[rows] = np.where(same, self.cover_hits[rows] + 1.0, 1.0)
+        self.cover_last_s[rows] = np.where(same, np.maximum(self.cover_last_s[rows], t_s), t_s)
+        self.cover_sensor[rows] = sensor
 
     def record_nis(self, rows: IntArray, nis_per_dof: FloatArray) -> None:
         """Add each update's normalised innovation squared per degree of freedom."""
@@ -193,6 +213,9 @@ class TrackTable:
         both = np.sort(np.where(np.isnan(both), -np.inf, both))[-PLOT_HIT_MEMORY:]
         self.plot_hits_s[dst] = np.where(np.isinf(both), np.nan, both)
         self.plot_revisit_s[dst] = np.fmax(self.plot_revisit_s[dst], self.plot_revisit_s[src])
+        self.cover_sensor[dst] = self.cover_sensor[src]
+        self.cover_last_s[dst] = self.cover_last_s[src]
+        self.cover_hits[dst] = self.cover_hits[src]
         if self.identity[dst] is None:
             self.identity[dst] = self.identity[src]
 
@@ -215,28 +238,9 @@ class TrackTable:
     def keep(self, keep: npt.NDArray[np.bool_]) -> None:
         """Drop every row where ``keep`` is false."""
         idx = np.flatnonzero(keep)
-        self.xm = self.xm[idx]
-        self.Pm = self.Pm[idx]
-        self.mu = self.mu[idx]
-        self.t_s = self.t_s[idx]
-        self.last_hit_s = self.last_hit_s[idx]
-        self.first_hit_s = self.first_hit_s[idx]
-        self.confirmed_s = self.confirmed_s[idx]
-        self.n_hits = self.n_hits[idx]
-        self.hit_times_s = self.hit_times_s[idx]
-        self.last_written_s = self.last_written_s[idx]
-        self.nis_sum = self.nis_sum[idx]
-        self.nis_n = self.nis_n[idx]
-        self.fix_s = self.fix_s[idx]
-        self.bearing_s = self.bearing_s[idx]
-        self.bearing_sensor = self.bearing_sensor[idx]
-        self.bearing_az = self.bearing_az[idx]
-        self.harmonic_s = self.harmonic_s[idx]
-        self.rf_s = self.rf_s[idx]
-        self.rcs_dbsm = self.rcs_dbsm[idx]
-        self.revisit_s = self.revisit_s[idx]
-        self.plot_hits_s = self.plot_hits_s[idx]
-        self.plot_revisit_s = self.plot_revisit_s[idx]
-        self.ids = [self.ids[i] for i in idx]
-        self.status = [self.status[i] for i in idx]
-        self.identity = [self.identity[i] for i in idx]
+        for name in self.__slots__:  # every column: the arrays and the lists
+            column = getattr(self, name)
+            if isinstance(column, np.ndarray):
+                setattr(self, name, column[idx])
+            elif isinstance(column, list):
+                setattr(self, name, [column[i] for i in idx])

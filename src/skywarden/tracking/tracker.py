@@ -30,7 +30,14 @@ time). One step:
    after ``max_coast_s`` or when its horizontal sigma exceeds ``max_sigma_h_m`` (longer
    and wider limits for an established track); a tentative track not fed for
    ``tentative_timeout_s`` is deleted.
-8. Re-acquisition: a coasting track wider than ``reacquire_sigma_h_m`` takes no plots
+8. Down: a confirmed or coasting track that a *low-covering* sensor (``low_cover``: a
+   drone radar or camera that sees a flying drone down to the ground near it) had
+   detected ``down_min_hits`` times in a row, silent for ``down_after_s`` while that
+   sensor goes on reporting and while predicted within its low-cover radius, came down
+   there: it is deleted as down (``TrackUpdate.down_t_s``). A drone that flies on is seen
+   again at once and starts a new track; a sensor that stops reporting (an outage) takes
+   no track down.
+9. Re-acquisition: a coasting track wider than ``reacquire_sigma_h_m`` takes no plots
    (a lone plot would drag it away); when a new track confirms where the lost object
    could be, the coasting track adopts it and goes on under its old id. The pairing, the
    duplicate test and the covariance caps are pure functions in ``tracking.maintenance``.
@@ -67,6 +74,7 @@ from skywarden.tracking.initiation import find_crossings
 from skywarden.tracking.kalman import innovation, innovation_d2, ncv_retrodict, oosm_update
 from skywarden.tracking.lifecycle import next_status
 from skywarden.tracking.maintenance import (
+    above_floor,
     cap_omega,
     cap_sigma,
     duplicates,
@@ -206,6 +214,19 @@ class TrackerConfig:
     sigma_vr_mps: Mapping[str, float] = field(default_factory=dict)  # by sensor id
     default_sigma_vr_mps: float = 1.0
     doppler_gate_p: float = 0.999  # chi-square, 1 degree of freedom
+    # Sensors that see any flying drone down to the ground near them, by sensor id: the
+    # sensor's position and the horizontal radius (lat, lon, radius_m) within which that
+    # holds (a drone radar or camera guarding a site; not a long-range radar, which loses
+    # low drones under its horizon). See the module docstring, item 8.
+    low_cover: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
+    # Eight revisits of a 1-s sensor with Pd 0.8 all missed: (0.2)^8, about 3e-6, for a
+    # drone still flying there.
+    down_after_s: float = 8.0
+    down_min_hits: int = 5  # its detections in a row: one stray plot takes nothing down
+    # No estimate goes below this height (MSL): the sea. Terrain is not loaded; a track
+    # whose height only a 10-degree acoustic elevation measures sank 1.5 km under the
+    # ground on 28 July (defended) before this floor.
+    floor_alt_m: float = 0.0
 
     def __post_init__(self) -> None:
         if self.association not in ASSOCIATIONS:
@@ -226,6 +247,7 @@ class TrackerStats:
     tracks_from_bearings: int = 0
     tracks_deleted: int = 0
     tracks_reacquired: int = 0
+    tracks_down: int = 0  # deleted as down within a low-covering sensor's view
 
     @property
     def late(self) -> int:
@@ -261,6 +283,15 @@ class Tracker:
         for sid, (lat, lon, alt_m) in cfg.sensor_sites.items():
             e, n, u = frame.to_enu(lat, lon, alt_m)
             self._site_m[sid] = np.array([float(e), float(n), float(u)])
+        # low-covering sensors, by index: id, position (e, n) and radius; and when each
+        # last reported anything (an outage is not a fall)
+        self._cover_ids = list(cfg.low_cover)
+        self._cover_index = {sid: float(k) for k, sid in enumerate(self._cover_ids)}
+        self._cover_en_r = np.zeros((len(self._cover_ids), 3))
+        for k, (lat, lon, radius_m) in enumerate(cfg.low_cover.values()):
+            e, n, _ = frame.to_enu(lat, lon, 0.0)
+            self._cover_en_r[k] = (float(e), float(n), radius_m)
+        self._cover_heard_s = np.full(len(self._cover_ids), -np.inf)
 
     @property
     def t_s(self) -> float | None:
@@ -278,6 +309,10 @@ class Tracker:
         """Fuse ``detections`` (each at its own time, at most ``t_s``) and advance to ``t_s``."""
         if self._t_s is not None:
             t_s = max(t_s, self._t_s)
+        for det in detections:
+            k = self._cover_index.get(det.sensor_id)
+            if k is not None:
+                self._cover_heard_s[int(k)] = max(self._cover_heard_s[int(k)], det.t_s)
         for group in group_detections(self.frame, detections, self.stats.unused_by_kind):
             self._fuse(group)
         self._initiate_from_bearings(t_s)
@@ -580,6 +615,7 @@ class Tracker:
             table.xm[r], table.Pm[r], table.mu[r], table.t_s[r] = xm, Pm, res.mu, t[now]
             keep = self._fixes(group, r, d, t[now])
             table.record_hits(r[keep], t[now][keep])
+            self._record_cover(group, r[keep], t[now][keep])
             self._record_plots(group, r, t[now])
             self._touched.update(r.tolist())
             self._bind(group, r, d)
@@ -600,9 +636,35 @@ class Tracker:
                 table.xm[r, j], table.Pm[r, j] = res_j.x, res_j.P
             keep = self._fixes(group, r, d, t[oos])
             table.record_hits(r[keep], t[oos][keep])
+            self._record_cover(group, r[keep], t[oos][keep])
             self._record_plots(group, r, t[oos])
             self._touched.update(r.tolist())
             self._bind(group, r, d)
+
+    def _record_cover(self, group: DetectionGroup, rows: IntArray, t: FloatArray) -> None:
+        """Note the rows' hits by a low-covering sensor (item 8 of the module docstring)."""
+        k = self._cover_index.get(group.dets[0].sensor_id)
+        if k is not None:
+            self._table.record_cover_hits(rows, t, k)
+
+    def _down(self, t_s: float, x: FloatArray, silent: FloatArray) -> npt.NDArray[np.bool_]:
+        """Tell which tracks came down within a low-covering sensor's view (docstring, 8)."""
+        table, cfg = self._table, self.config
+        k = table.cover_sensor.astype(np.intp)
+        down: npt.NDArray[np.bool_] = (
+            (k >= 0)
+            & (table.cover_hits >= cfg.down_min_hits)
+            & (table.cover_last_s >= table.last_hit_s)  # nothing else saw it later
+            & (silent > cfg.down_after_s)
+            & np.array([st is not TrackStatus.TENTATIVE for st in table.status])
+        )
+        if not down.any():
+            return down
+        kk = np.where(down, k, 0)
+        cover = self._cover_en_r[kk]
+        inside = np.hypot(x[:, 0] - cover[:, 0], x[:, 1] - cover[:, 1]) <= cover[:, 2]
+        heard = self._cover_heard_s[kk] >= t_s - cfg.down_after_s / 2.0  # still reporting
+        return np.asarray(down & inside & heard, dtype=bool)
 
     def _record_plots(self, group: DetectionGroup, rows: IntArray, t: FloatArray) -> None:
         """Note radar plots for the rows' hit rates (other detections are not radar revisits)."""
@@ -793,11 +855,13 @@ class Tracker:
         fits = table.nis_sum <= MAX_CONFIRM_NIS_PER_DOF * np.maximum(table.nis_n, 1.0)
         m_of_n &= fits
         absorbed = self._reacquire(m_of_n, touched)
+        table.xm = above_floor(table.xm, table.Pm, cfg.floor_alt_m, self.frame.alt0_m)
         x, P = imm_combine(table.xm, table.Pm, table.mu)
         sigma_h = sigma_h_m(P)
         duplicate = duplicates(x, P, table.status, table.hit_times_s, table.identity)
         duplicate |= absorbed
         silent = t_s - table.last_hit_s
+        down = self._down(t_s, x, silent)
         established = (table.last_hit_s - table.confirmed_s >= cfg.established_after_s) & (
             table.n_hits >= cfg.established_hits
         )
@@ -818,7 +882,7 @@ class Tracker:
                 duplicate=bool(duplicate[i]),
                 confirmable=bool(m_of_n[i]),
                 tentative_expired=bool(silent[i] > tentative_s[i]),
-                lost=bool(silent[i] > max_coast_s[i] or sigma_h[i] > max_sigma_m[i]),
+                lost=bool(down[i] or silent[i] > max_coast_s[i] or sigma_h[i] > max_sigma_m[i]),
                 stale=bool(silent[i] > cfg.coast_after_s),
             )
             if new is TrackStatus.CONFIRMED and not np.isfinite(table.confirmed_s[i]):
@@ -834,10 +898,11 @@ class Tracker:
         silent_death = delete & ~np.isfinite(table.last_written_s)
         write &= ~silent_death
         idx = np.flatnonzero(write)
-        updates = self._to_updates(t_s, idx, x, P, sigma_h)
+        updates = self._to_updates(t_s, idx, x, P, sigma_h, down & delete)
         table.last_written_s[idx] = t_s
         if delete.any():
             self.stats.tracks_deleted += int(delete.sum())
+            self.stats.tracks_down += int((down & delete).sum())
             table.keep(~delete)
         return updates
 
@@ -875,7 +940,13 @@ class Tracker:
         return absorbed
 
     def _to_updates(
-        self, t_s: float, idx: IntArray, x: FloatArray, P: FloatArray, sigma_h: FloatArray
+        self,
+        t_s: float,
+        idx: IntArray,
+        x: FloatArray,
+        P: FloatArray,
+        sigma_h: FloatArray,
+        down: npt.NDArray[np.bool_],
     ) -> list[TrackUpdate]:
         if idx.size == 0:
             return []
@@ -905,6 +976,7 @@ class Tracker:
                 sigma_vu_mps=float(sigma_vu[k]),
                 harmonic_t_s=None if np.isnan(table.harmonic_s[i]) else float(table.harmonic_s[i]),
                 rf_t_s=None if np.isnan(table.rf_s[i]) else float(table.rf_s[i]),
+                down_t_s=float(table.last_hit_s[i]) if down[i] else None,
             )
             for k, i in enumerate(idx.tolist())
         ]

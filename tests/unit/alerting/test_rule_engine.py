@@ -508,3 +508,30 @@ def test_rule_engine_a_fallen_track_honours_min_hold(engine: RuleEngine) -> None
     assert tick(engine, 5.0, 55.0) == []
     [cleared] = tick(engine, 60.0, 60.0)
     assert cleared.state is AlertState.CLEARED and cleared.t_s == 60.0
+
+
+def test_rule_engine_a_track_deleted_as_down_clears_its_alerts_at_once(
+    engine: RuleEngine,
+) -> None:
+    zones = (("LT-58", 0.0),)
+    [raised] = engine.process([drone(0.0, zones=zones)])
+    assert engine.process([drone(20.0, zones=zones)]) == []
+    # the tracker lost it at 20 where a drone radar sees to the ground, and deleted it at 28
+    gone = drone(28.0, zones=zones, status=TrackStatus.DELETED, down_t_s=20.0)
+    [cleared] = engine.process([gone])
+    assert cleared.alert_id == raised.alert_id and cleared.state is AlertState.CLEARED
+    assert cleared.t_s == 28.0  # at once, not 60 s of hysteresis later
+    assert "every track that held it is down" in cleared.reason
+    assert "down: lost at" in cleared.reason
+
+
+def test_rule_engine_a_plainly_deleted_track_waits_out_the_hysteresis(
+    engine: RuleEngine,
+) -> None:
+    zones = (("LT-58", 0.0),)
+    engine.process([drone(0.0, zones=zones)])
+    assert engine.process([drone(28.0, zones=zones, status=TrackStatus.DELETED)]) == []
+    assert tick(engine, 29.0, 29.0) == []
+    [cleared] = tick(engine, 90.0, 90.0)
+    assert cleared.state is AlertState.CLEARED
+    assert "no matching track for" in cleared.reason
