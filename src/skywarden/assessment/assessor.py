@@ -27,6 +27,15 @@ For every batch of track updates, vectorised over the batch:
    times the class evidence so far (full after ``full_evidence_updates`` measured
    updates); 0 for cooperative tracks. Every
    assessment lists its reasons in words.
+5. **Where it can come down** (:mod:`skywarden.assessment.impact`), one area per track:
+   a descending track's impact area; else, for a probable powered drone, the disc it can
+   reach before its class's endurance runs out (counted from the track's first update,
+   so an upper bound); else, for a probable balloon, the disc it drifts over with the
+   wind at its height (its own velocity where no wind or height is known) within
+   ``drift_horizon_s``.
+6. **Crossings**: on the forecast's centre line, the lead time at which a track outside
+   the protected country enters its airspace, and at which it enters an airport's zone
+   (the site's circle), counted down between forecasts like the sites and zones.
 
 Not thread-safe: an assessor keeps per-track state (class evidence, last velocity, last
 forecast) and belongs to one pipeline.
@@ -47,8 +56,22 @@ from skywarden.assessment.classify import (
     ClassBelief,
     class_log_likelihood,
 )
-from skywarden.assessment.impact import impact_areas
-from skywarden.assessment.predict import forecast_paths, site_arrivals_s, zone_arrivals_s
+from skywarden.assessment.impact import (
+    DRIFT_MIN_P,
+    ENDURANCE,
+    drift_areas,
+    impact_areas,
+    powered_endurance,
+    reach_areas,
+)
+from skywarden.assessment.predict import (
+    border_entries_s,
+    centre_line,
+    corridor_zones,
+    forecast_paths,
+    site_arrivals_s,
+    zone_arrivals_s,
+)
 from skywarden.core.enums import ObjectClass, TrackStatus
 from skywarden.core.time import format_rfc3339
 from skywarden.core.types import Assessment, TrackUpdate
@@ -77,6 +100,8 @@ THREAT_WEIGHT: dict[ObjectClass, float] = {
     ObjectClass.MANNED_AIRCRAFT: 0.0,
     ObjectClass.BIRD: 0.0,
 }
+# The powered drone classes (those with an endurance in assessment.impact.ENDURANCE).
+_POWERED: tuple[ObjectClass, ...] = tuple(ENDURANCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +133,10 @@ class AssessorConfig:
     # long-range radar), in proportion before. Birds and clutter tracks near Vilnius
     # otherwise raise a yellow alert in their first seconds.
     full_evidence_updates: int = 10
+    # A balloon's drift area covers where the wind takes it within this long: the
+    # forecast's horizon (a 10 m/s balloon drifts 18 km in it; Vilnius airport is about
+    # 30 km from the Belarus border, brief 1.5).
+    drift_horizon_s: float = 1800.0
 
 
 @dataclass(slots=True)
@@ -115,6 +144,19 @@ class _Forecast:
     t_s: float
     sites: dict[str, float]
     zones: dict[str, float]
+    crossings: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class _Area:
+    """A reach or drift area of one track, with its reason in words."""
+
+    kind: str
+    lat: float
+    lon: float
+    radius_m: float
+    until_t_s: float
+    why: str
 
 
 class Assessor:
@@ -134,18 +176,25 @@ class Assessor:
         self._forecasts: dict[str, _Forecast] = {}
         # the latest fed update's impact area of each descending track: t, lat, lon, radius
         self._impacts: dict[str, tuple[float, float, float, float]] = {}
+        # the time of each track's first update: how long it has flown, at least
+        self._first_t_s: dict[str, float] = {}
         sites = list(geography.sites.values())
         self._sites = sites
         e, n = geography.frame.to_en(
             np.array([s.lat for s in sites]), np.array([s.lon for s in sites])
         )
         self._site_en = np.column_stack([np.atleast_1d(e), np.atleast_1d(n)])
+        is_airport = np.array([s.kind == "airport" for s in sites], dtype=bool)
+        self._airports = [s for s in sites if s.kind == "airport"]
+        self._airport_en = self._site_en[is_airport] if sites else self._site_en
 
     def assess(self, updates: Sequence[TrackUpdate]) -> list[Assessment]:
         """Return one assessment per track update, in the same order."""
         if not updates:
             return []
         cfg, geo = self.config, self.geography
+        for u in updates:
+            self._first_t_s.setdefault(u.track_id, u.t_s)
         lat = np.array([u.lat for u in updates])
         lon = np.array([u.lon for u in updates])
         country = geo.country_of(lat, lon)
@@ -181,6 +230,7 @@ class Assessor:
         )
         self._refresh_forecasts(updates, lat, lon, ve, vn)
         self._refresh_impacts(updates, fed, lat, lon, ve, vn)
+        areas = self._areas(updates, probs, lat, lon, ve, vn, speed, alt, height_known)
         out = []
         for k, u in enumerate(updates):
             out.append(
@@ -192,6 +242,7 @@ class Assessor:
                     probs[k],
                     float(speed[k]),
                     float(course[k]),
+                    areas[k],
                 )
             )
             if u.status is TrackStatus.DELETED:
@@ -207,6 +258,7 @@ class Assessor:
         p: FloatArray,
         speed_mps: float,
         course_deg: float,
+        area: _Area | None,
     ) -> Assessment:
         cfg = self.config
         j = int(np.argmax(p))
@@ -227,11 +279,19 @@ class Assessor:
             reasons.append("an RF direction finder hears a control link")
         sites: tuple[tuple[str, float], ...] = ()
         zones: tuple[tuple[str, float], ...] = ()
+        crossings: tuple[tuple[str, float], ...] = ()
         fc = self._forecasts.get(u.track_id)
         if fc is not None:
             age = u.t_s - fc.t_s
             sites = _count_down(fc.sites, age)
             zones = _count_down(fc.zones, age)
+            if fc.crossings:
+                protected = self.geography.protected_country
+                crossings = tuple(
+                    (what, lead)
+                    for what, lead in _count_down(fc.crossings, age)
+                    if not (what == protected and iso3 == protected)  # in already
+                )
         threat = 0.0
         if not u.identity and u.status is not TrackStatus.DELETED:
             capable = float(
@@ -261,6 +321,12 @@ class Assessor:
                 name = self.geography.sites[sites[0][0]].name.split(",")[0]
                 reasons.append(f"reaches {name} in {sites[0][1] / 60.0:.0f} min")
             reasons.append(f"threat {threat:.2f}")
+        for what, lead in crossings:
+            if what.startswith("airport:"):
+                name = self.geography.sites[what.split(":", 1)[1]].name.split(",")[0]
+                reasons.append(f"enters the {name} zone in {_lead_words(lead)}")
+            else:
+                reasons.append(f"enters {what} airspace in {_lead_words(lead)}")
         impact = self._impacts.get(u.track_id)
         if impact is not None:
             reasons.append(
@@ -268,6 +334,9 @@ class Assessor:
                 f" {format_rfc3339(impact[0])[11:19]} within {impact[3] / 1000.0:.1f} km of"
                 f" {impact[1]:.3f}, {impact[2]:.3f}"
             )
+            area = _Area("impact", impact[1], impact[2], impact[3], impact[0], "")
+        elif area is not None:
+            reasons.append(area.why)
         return Assessment(
             t_s=u.t_s,
             track_id=u.track_id,
@@ -293,7 +362,104 @@ class Assessor:
             impact_lon=None if impact is None else impact[2],
             impact_radius_m=None if impact is None else impact[3],
             down_t_s=u.down_t_s,
+            area_kind=None if area is None else area.kind,
+            area_lat=None if area is None else area.lat,
+            area_lon=None if area is None else area.lon,
+            area_radius_m=None if area is None else area.radius_m,
+            area_until_t_s=None if area is None else area.until_t_s,
+            crossing_eta_s=crossings,
         )
+
+    def _areas(
+        self,
+        updates: Sequence[TrackUpdate],
+        probs: FloatArray,
+        lat: FloatArray,
+        lon: FloatArray,
+        ve: FloatArray,
+        vn: FloatArray,
+        speed: FloatArray,
+        alt: FloatArray,
+        height_known: npt.NDArray[np.bool_],
+    ) -> list[_Area | None]:
+        """Reach areas of probable powered drones, drift areas of probable balloons.
+
+        None for every other track, and for one with an impact area (descending), which
+        takes precedence. Vectorised; only the reasons are formatted per track.
+        """
+        n = len(updates)
+        out: list[_Area | None] = [None] * n
+        t = np.array([u.t_s for u in updates])
+        sigma_h = np.array([u.sigma_h_m for u in updates])
+        no_impact = np.array([u.track_id not in self._impacts for u in updates], dtype=bool)
+        col, endurance, cruise = powered_endurance(probs, CLASSES)
+        col = np.where(no_impact, col, -1)
+        observed = t - np.array([self._first_t_s[u.track_id] for u in updates])
+        reach = reach_areas(speed, sigma_h, endurance, observed, cruise)
+        powered_p = probs[:, [CLASSES.index(c) for c in _POWERED]].sum(axis=1)
+        rows = np.flatnonzero(col >= 0)
+        # Python floats, not numpy scalars: formatting the reasons is the costly part.
+        for k, cls, p, endur, seen, rem, radius, until in zip(
+            rows.tolist(),
+            col[rows].tolist(),
+            powered_p[rows].tolist(),
+            endurance[rows].tolist(),
+            observed[rows].tolist(),
+            reach.remaining_s[rows].tolist(),
+            reach.radius_m[rows].tolist(),
+            (t[rows] + reach.remaining_s[rows]).tolist(),
+            strict=True,
+        ):
+            out[k] = _Area(
+                "reach",
+                float(lat[k]),
+                float(lon[k]),
+                radius,
+                until,
+                f"powered drone (p {p:.2f}), {CLASSES[cls].value} endurance"
+                f" {_duration_words(endur)}, seen for {_duration_words(seen)}: can fly at"
+                f" most {_duration_words(rem)} more and come down within"
+                f" {radius / 1000.0:.0f} km of here by {_clock(until)}",
+            )
+        balloon = (
+            no_impact & (col < 0) & (probs[:, CLASSES.index(ObjectClass.BALLOON)] >= DRIFT_MIN_P)
+        )
+        rows = np.flatnonzero(balloon)
+        if rows.size == 0:
+            return out
+        horizon_s = self.config.drift_horizon_s
+        use_wind = np.zeros(rows.size, dtype=bool)
+        dve, dvn = ve[rows], vn[rows]
+        if self.wind is not None:
+            # the wind at its height, where the track knows its height
+            use_wind = height_known[rows]
+            wve, wvn = self.wind.velocity_mps(alt[rows])
+            dve, dvn = np.where(use_wind, wve, dve), np.where(use_wind, wvn, dvn)
+        e, nn = self.geography.frame.to_en(lat[rows], lon[rows])
+        drift = drift_areas(np.atleast_1d(e), np.atleast_1d(nn), dve, dvn, sigma_h[rows], horizon_s)
+        clat, clon, _ = self.geography.frame.from_enu(drift.e_m, drift.n_m, 0.0)
+        for k, wind, c_lat, c_lon, radius, until, mps, towards in zip(
+            rows.tolist(),
+            use_wind.tolist(),
+            np.atleast_1d(clat).tolist(),
+            np.atleast_1d(clon).tolist(),
+            drift.radius_m.tolist(),
+            (t[rows] + horizon_s).tolist(),
+            np.hypot(dve, dvn).tolist(),
+            (np.degrees(np.arctan2(dve, dvn)) % 360.0).tolist(),
+            strict=True,
+        ):
+            out[k] = _Area(
+                "drift",
+                c_lat,
+                c_lon,
+                radius,
+                until,
+                f"balloon drifting {'with the wind' if wind else 'on its track'} at"
+                f" {mps:.0f} m/s towards {towards:.0f} degrees: until {_clock(until)} within"
+                f" {radius / 1000.0:.1f} km of {c_lat:.3f}, {c_lon:.3f}",
+            )
+        return out
 
     def _wind_dev_mps(
         self, alt_m: FloatArray, height_known: npt.NDArray[np.bool_], ve: FloatArray, vn: FloatArray
@@ -365,7 +531,11 @@ class Assessor:
         sigma = np.array([updates[k].sigma_h_m for k in due])
         f = forecast_paths(e, n, ve[idx], vn[idx], sigma, cfg.horizon_s, cfg.step_s)
         site_eta = site_arrivals_s(f, self._sites, self._site_en)
-        zone_eta = zone_arrivals_s(f, self.geography)
+        lines = corridor_zones(f, self.geography)
+        zone_eta = zone_arrivals_s(f, self.geography, lines)
+        entry = border_entries_s(f, self.geography, lines)
+        airport_eta = site_arrivals_s(centre_line(f), self._airports, self._airport_en)
+        protected = self.geography.protected_country
         for row, k in enumerate(due):
             u = updates[k]
             sites = {
@@ -373,7 +543,14 @@ class Assessor:
                 for j, s in enumerate(self._sites)
                 if np.isfinite(site_eta[row, j])
             }
-            self._forecasts[u.track_id] = _Forecast(u.t_s, sites, zone_eta[row])
+            crossings = {
+                f"airport:{s.id}": float(airport_eta[row, j])
+                for j, s in enumerate(self._airports)
+                if 0.0 < airport_eta[row, j] < math.inf  # 0: in its zone already
+            }
+            if np.isfinite(entry[row]):
+                crossings[protected] = float(entry[row])
+            self._forecasts[u.track_id] = _Forecast(u.t_s, sites, zone_eta[row], crossings)
 
     def _refresh_impacts(
         self,
@@ -422,6 +599,26 @@ class Assessor:
         self._impacts.pop(track_id, None)
         self._last_vel.pop(track_id, None)
         self._forecasts.pop(track_id, None)
+        self._first_t_s.pop(track_id, None)
+
+
+def _lead_words(lead_s: float) -> str:
+    """Say a lead time in words: seconds under a minute, else minutes."""
+    return f"{lead_s:.0f} s" if lead_s < 60.0 else f"{lead_s / 60.0:.0f} min"
+
+
+def _clock(t_s: float) -> str:
+    """Say a time of day, UTC, as HH:MM:SS."""
+    return format_rfc3339(t_s)[11:19]
+
+
+def _duration_words(duration_s: float) -> str:
+    """Say a duration in words: seconds, minutes up to two hours, else hours."""
+    if duration_s < 60.0:
+        return f"{duration_s:.0f} s"
+    if duration_s < 7200.0:
+        return f"{duration_s / 60.0:.0f} min"
+    return f"{duration_s / 3600.0:.1f} h"
 
 
 def _recent(hint_t_s: float | None, t_s: float) -> bool:

@@ -21,13 +21,21 @@ about 95 % across the track). After 30 minutes a 36 m/s drone's corridor is abou
 (the centre line and the corridor's two edges) first lies over it. Times are lead times
 in seconds from the track's own time; ``inf`` where not reached within the horizon.
 
+**Crossings.** Where the corridor gives the *earliest* arrival (a warning's lead), the
+centre line gives the *expected* one: :func:`border_entries_s` is the lead time at which
+a track now outside the protected country's airspace enters it along its centre line
+(the zone look-up's centre-line samples, refined between the last sample outside and
+the first inside by bisection to ``step_s / 2**BORDER_BISECTIONS``), and
+:func:`site_arrivals_s` on :func:`centre_line` the time the centre line reaches a site's
+circle (an airport's zone, say).
+
 Pure functions; thread-safe.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -35,20 +43,28 @@ import numpy.typing as npt
 from skywarden.geo.zones import Geography, Site
 
 __all__ = [
+    "BORDER_BISECTIONS",
     "CORRIDOR_SIGMAS",
     "VEL_SIGMA_FLOOR_MPS",
     "VEL_SIGMA_FRACTION",
     "PathForecast",
+    "border_entries_s",
+    "centre_line",
+    "corridor_zones",
     "forecast_paths",
     "site_arrivals_s",
     "zone_arrivals_s",
 ]
 
 FloatArray = npt.NDArray[np.float64]
+StrArray = npt.NDArray[np.str_]
 
 CORRIDOR_SIGMAS = 2.0
 VEL_SIGMA_FLOOR_MPS = 2.0
 VEL_SIGMA_FRACTION = 0.1
+# Halvings of the sample interval around a border entry: 60 s / 2**6, about 1 s (45 m
+# of a Shahed), for six look-ups of at most one point per track.
+BORDER_BISECTIONS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +136,17 @@ def site_arrivals_s(
     return _first_crossing(forecast.lead_s, clearance)
 
 
-def zone_arrivals_s(forecast: PathForecast, geography: Geography) -> list[dict[str, float]]:
-    """For each track, the zones its corridor passes over within the horizon: zone -> lead s.
+def centre_line(forecast: PathForecast) -> PathForecast:
+    """Return the forecast with a corridor of zero width (arrivals of the centre line)."""
+    return replace(forecast, half_width_m=np.zeros_like(forecast.half_width_m))
 
-    Three lines are tested at every lead time: the centre line and the two corridor edges
-    (offset across the direction of travel by the half-width). A zone's lead time is the
-    first sample at which any line lies over it; the zone under the track now has 0.
+
+def corridor_zones(forecast: PathForecast, geography: Geography) -> StrArray:
+    """Alert zone under the corridor's three lines at every lead time: ``(N, K, 3)``.
+
+    Lines: ``[..., 0]`` the centre line, ``[..., 1]`` and ``[..., 2]`` the left and right
+    edges (offset across the direction of travel by the half-width). ``""`` outside the
+    protected country (:meth:`Geography.zone_of`).
     """
     n_tracks, n_lead = forecast.e_m.shape
     across = np.column_stack([-forecast.dir_en[:, 1], forecast.dir_en[:, 0]])  # left normal
@@ -137,7 +158,22 @@ def zone_arrivals_s(forecast: PathForecast, geography: Geography) -> list[dict[s
     e = np.stack(es, axis=2)  # (N, K, 3)
     n = np.stack(ns, axis=2)
     lat, lon, _ = geography.frame.from_enu(e.ravel(), n.ravel(), np.zeros(e.size))
-    zones = geography.zone_of(lat, lon).reshape(n_tracks, n_lead, 3)
+    return geography.zone_of(lat, lon).reshape(n_tracks, n_lead, 3)
+
+
+def zone_arrivals_s(
+    forecast: PathForecast, geography: Geography, zones: StrArray | None = None
+) -> list[dict[str, float]]:
+    """For each track, the zones its corridor passes over within the horizon: zone -> lead s.
+
+    Three lines are tested at every lead time: the centre line and the two corridor edges
+    (:func:`corridor_zones`; pass its result as ``zones`` to look them up only once). A
+    zone's lead time is the first sample at which any line lies over it; the zone under
+    the track now has 0.
+    """
+    if zones is None:
+        zones = corridor_zones(forecast, geography)
+    n_tracks, n_lead = forecast.e_m.shape
     out: list[dict[str, float]] = []
     for i in range(n_tracks):
         first: dict[str, float] = {}
@@ -146,6 +182,45 @@ def zone_arrivals_s(forecast: PathForecast, geography: Geography) -> list[dict[s
                 if zone_id and zone_id not in first:
                     first[zone_id] = float(forecast.lead_s[k])
         out.append(first)
+    return out
+
+
+def border_entries_s(
+    forecast: PathForecast,
+    geography: Geography,
+    zones: StrArray,
+    bisections: int = BORDER_BISECTIONS,
+) -> FloatArray:
+    """Lead time (s) at which each track's centre line enters the protected airspace: ``(N,)``.
+
+    ``zones`` is :func:`corridor_zones` of the same forecast. ``inf`` for a track inside
+    the protected country now (no entry to make) and one whose centre line stays outside
+    within the horizon (heading away, or past it). The entry lies between the last
+    sample outside and the first inside; ``bisections`` halvings of that interval (each a
+    country look-up of one point per entering track) narrow it, and the midpoint of the
+    final interval is returned.
+    """
+    inside = zones[:, :, 0] != ""
+    out = np.full(inside.shape[0], np.inf)
+    rows = np.flatnonzero(~inside[:, 0] & inside.any(axis=1))
+    if rows.size == 0:
+        return out
+    k = np.argmax(inside[rows], axis=1)  # first sample inside, >= 1
+    lead = forecast.lead_s
+    t0, t1 = lead[k - 1], lead[k]
+    e0, e1 = forecast.e_m[rows, k - 1], forecast.e_m[rows, k]
+    n0, n1 = forecast.n_m[rows, k - 1], forecast.n_m[rows, k]
+    lo, hi = t0.astype(np.float64), t1.astype(np.float64)
+    for _ in range(bisections):
+        mid = 0.5 * (lo + hi)
+        frac = (mid - t0) / (t1 - t0)
+        lat, lon, _ = geography.frame.from_enu(
+            e0 + frac * (e1 - e0), n0 + frac * (n1 - n0), np.zeros(rows.size)
+        )
+        now_in = geography.country_of(lat, lon) == geography.protected_country
+        hi = np.where(now_in, mid, hi)
+        lo = np.where(now_in, lo, mid)
+    out[rows] = 0.5 * (lo + hi)
     return out
 
 

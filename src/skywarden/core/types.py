@@ -215,6 +215,22 @@ class Assessment:
     impact_radius_m: float | None = None
     # On a deleted track the tracker took to be on the ground: its last detection time.
     down_t_s: float | None = None
+    # Where it can come down, whatever brings it down (``assessment.impact``): a disc
+    # (centre, radius) and the time it holds until. ``area_kind`` says which: "impact"
+    # (descending: the impact_* area above, until impact_t_s), "reach" (a powered drone:
+    # the disc about it that it can fly to before its class's endurance, an upper bound,
+    # runs out at area_until_t_s), "drift" (a balloon: the disc it drifts over with the
+    # wind until area_until_t_s). All None when no area applies (other classes).
+    area_kind: str | None = None
+    area_lat: float | None = None
+    area_lon: float | None = None
+    area_radius_m: float | None = None
+    area_until_t_s: float | None = None
+    # Where its predicted path's centre line crosses in, with the lead time in seconds,
+    # earliest first: the protected country's airspace while outside it (its ISO3 code,
+    # "LTU") and each airport's zone, the site circle (``"airport:<site id>"``). Only
+    # tracks with a path forecast have any (non-cooperative, confirmed or coasting).
+    crossing_eta_s: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
