@@ -111,6 +111,12 @@ class AssessorConfig:
     horizon_s: float = 1800.0  # half an hour: a Shahed flies 80 km in that time
     step_s: float = 60.0  # forecast samples; a 45 m/s drone moves 2.7 km between them
     forecast_every_s: float = 10.0  # per track; lead times count down in between
+    # Forecasts fly on at the track's velocity averaged over about this long (an
+    # exponential mean): a drone holds its heading for minutes between waypoints, while
+    # the tracker's velocity swings for tens of seconds on noisy bearings (28 July,
+    # defended: 30 degrees off for 20 s on the acoustic line, which put a municipality
+    # 31 km off the path on the corridor). A turn reaches the forecast this much later.
+    forecast_velocity_tau_s: float = 30.0
     # At most this many forecasts per batch (about 15 ms of zone look-ups): tracks seen by
     # the same radar scan fall due together, and a batch must not wait on all of them.
     max_forecasts_per_batch: int = 64
@@ -173,6 +179,7 @@ class Assessor:
         self.wind = wind  # the forecast wind by height, for wind-following (None: unknown)
         self._belief = ClassBelief()
         self._last_vel: dict[str, tuple[float, float, float]] = {}  # t_s, ve, vn
+        self._mean_vel: dict[str, tuple[float, float, float]] = {}  # t_s, ve, vn (smoothed)
         self._forecasts: dict[str, _Forecast] = {}
         # the latest fed update's impact area of each descending track: t, lat, lon, radius
         self._impacts: dict[str, tuple[float, float, float, float]] = {}
@@ -228,7 +235,8 @@ class Assessor:
         probs = self._belief.update(
             [u.track_id for u in updates], ll, [u.identity for u in updates], fed
         )
-        self._refresh_forecasts(updates, lat, lon, ve, vn)
+        mean_ve, mean_vn = self._smoothed_velocity(updates, ve, vn)
+        self._refresh_forecasts(updates, lat, lon, mean_ve, mean_vn)
         self._refresh_impacts(updates, fed, lat, lon, ve, vn)
         areas = self._areas(updates, probs, lat, lon, ve, vn, speed, alt, height_known)
         out = []
@@ -497,6 +505,21 @@ class Assessor:
         d = (a1 - a0 + math.pi) % (2.0 * math.pi) - math.pi
         return math.degrees(abs(d)) / dt
 
+    def _smoothed_velocity(
+        self, updates: Sequence[TrackUpdate], ve: FloatArray, vn: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Each track's exponentially averaged horizontal velocity (``forecast_velocity_tau_s``)."""
+        tau_s = self.config.forecast_velocity_tau_s
+        out_e, out_n = ve.copy(), vn.copy()
+        for k, u in enumerate(updates):
+            prev = self._mean_vel.get(u.track_id)
+            if prev is not None and tau_s > 0.0:
+                w = min(max(u.t_s - prev[0], 0.0) / tau_s, 1.0)
+                out_e[k] = prev[1] + w * (ve[k] - prev[1])
+                out_n[k] = prev[2] + w * (vn[k] - prev[2])
+            self._mean_vel[u.track_id] = (u.t_s, float(out_e[k]), float(out_n[k]))
+        return out_e, out_n
+
     def _refresh_forecasts(
         self,
         updates: Sequence[TrackUpdate],
@@ -598,6 +621,7 @@ class Assessor:
         self._belief.forget(track_id)
         self._impacts.pop(track_id, None)
         self._last_vel.pop(track_id, None)
+        self._mean_vel.pop(track_id, None)
         self._forecasts.pop(track_id, None)
         self._first_t_s.pop(track_id, None)
 

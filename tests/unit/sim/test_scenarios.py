@@ -13,7 +13,6 @@ BUILTIN = [
     "lt-2025-07-10-defended",
     "lt-2025-07-28-as-was",
     "lt-2025-07-28-defended",
-    "lt-2025-07-28-gaiziunai",
     "lt-2025-10-balloons",
     "pl-2025-09-10",
     "swarm-800",
