@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -511,7 +511,7 @@ class RuleEngine:
                 group = self._rules[i].group
                 if match.lead_s is not None and match.t_s < now:  # count down to now
                     lead_s = max(0.0, match.lead_s - (now - match.t_s))
-                    match = replace(match, t_s=now, lead_s=lead_s)
+                    match = _Match(now, lead_s, match.why, match.where)  # hot: no replace()
                 per_key.setdefault((group, *key), {}).setdefault(i, {})[tid] = match
         wants: dict[_AlertKey, _Want] = {}
         for akey, per_rule in per_key.items():

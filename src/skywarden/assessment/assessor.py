@@ -632,8 +632,9 @@ def _lead_words(lead_s: float) -> str:
 
 
 def _clock(t_s: float) -> str:
-    """Say a time of day, UTC, as HH:MM:SS."""
-    return format_rfc3339(t_s)[11:19]
+    """Say a time of day, UTC, as HH:MM:SS (POSIX time has no leap seconds: plain arithmetic)."""
+    s = math.floor(t_s) % 86_400
+    return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
 
 
 def _duration_words(duration_s: float) -> str:

@@ -34,6 +34,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import Final, Generic, Protocol, TypeVar, assert_never
 
+from skywarden.core.enums import ObjectClass
 from skywarden.core.time import format_rfc3339
 from skywarden.core.types import (
     AdsbReport,
@@ -215,8 +216,14 @@ def detection_to_wire(d: Detection) -> dict[str, object]:
             assert_never(d)
 
 
-def track_update_to_wire(u: TrackUpdate) -> dict[str, object]:
-    """Return the contract's track update object for ``u`` (``obj_class`` -> ``class``)."""
+def track_update_to_wire(
+    u: TrackUpdate, obj_class: ObjectClass | None = None, class_p: float | None = None
+) -> dict[str, object]:
+    """Return the contract's track update object for ``u`` (``obj_class`` -> ``class``).
+
+    ``obj_class`` and ``class_p``, when given, stand for the update's own (the class an
+    assessment made of it).
+    """
     wire: dict[str, object] = {
         "time": format_rfc3339(u.t_s),
         "track_id": u.track_id,
@@ -230,8 +237,10 @@ def track_update_to_wire(u: TrackUpdate) -> dict[str, object]:
         "sigma_h_m": _m(u.sigma_h_m),
         "sigma_v_m": _m(u.sigma_v_m),
     }
-    _put_str(wire, "class", None if u.obj_class is None else u.obj_class.value)
-    _put(wire, "class_p", u.class_p, PROBABILITY_DECIMALS)
+    if obj_class is None:
+        obj_class, class_p = u.obj_class, u.class_p
+    _put_str(wire, "class", None if obj_class is None else obj_class.value)
+    _put(wire, "class_p", class_p, PROBABILITY_DECIMALS)
     return wire
 
 
@@ -309,7 +318,9 @@ class JsonlWriter(LineFile[TextSink], ABC, Generic[_T]):
         written then) or if the writer is closed.
         """
         self._check_open()
-        wire = self.to_wire(item)
+        self._write_wire(self.to_wire(item))
+
+    def _write_wire(self, wire: dict[str, object]) -> None:
         try:
             text = _ENCODER.encode(wire)
         except ValueError as exc:
@@ -345,6 +356,13 @@ class TrackWriter(JsonlWriter[TrackUpdate]):
     def to_wire(self, item: TrackUpdate) -> dict[str, object]:
         """Return :func:`track_update_to_wire` of ``item``."""
         return track_update_to_wire(item)
+
+    def write_classed(
+        self, item: TrackUpdate, obj_class: ObjectClass, class_p: float | None
+    ) -> None:
+        """Write ``item`` with the class an assessment made of it, as :meth:`write` does."""
+        self._check_open()
+        self._write_wire(track_update_to_wire(item, obj_class, class_p))
 
 
 class AlertWriter(JsonlWriter[AlertEvent]):

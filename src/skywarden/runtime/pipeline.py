@@ -25,7 +25,7 @@ import queue
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from skywarden.alerting.lifecycle import OperatorAction
@@ -306,8 +306,9 @@ class Pipeline:
             for u in updates:
                 found = classes.get(u.track_id)
                 if found is not None:
-                    u = replace(u, obj_class=found.obj_class, class_p=found.class_p)
-                self._tracks.write(u)
+                    self._tracks.write_classed(u, found.obj_class, found.class_p)
+                else:
+                    self._tracks.write(u)
             s.track_updates += len(updates)
         for u, a in zip(updates, assessments, strict=True):
             if u.status is TrackStatus.TENTATIVE or not self._cot_due(u):
