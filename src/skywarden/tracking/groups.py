@@ -69,23 +69,13 @@ class DetectionGroup:
 
 
 def group_detections(
-    frame: SiteFrame,
-    detections: Sequence[Detection],
-    unused_by_kind: Counter[str],
-    revisit_s: Callable[[Detection], float] | None = None,
+    frame: SiteFrame, detections: Sequence[Detection], unused_by_kind: Counter[str]
 ) -> list[DetectionGroup]:
-    """Group ``detections`` by sensor, measurement model and scan, groups in time order.
+    """Group ``detections`` by sensor and measurement model, groups in time order.
 
     Each group's detections are sorted by time; the groups are sorted by their earliest
-    detection. With ``revisit_s`` (a sensor's revisit period for one of its detections),
-    a sensor's detections are split into scans: one that comes half a revisit or more
-    after the first of its group starts the next group. A batch can hold two scans of a
-    1-s sensor (a second of event time plus late arrivals), and a track takes at most one
-    detection of a group: without the split the second scan's detection of the object
-    was left over, and started a duplicate track or was lost. A rotating radar's plots of
-    one rotation stay one group. A detection without a measurement model is counted in
-    ``unused_by_kind`` under its kind (the tracker's ``stats.unused_by_kind``) and left
-    out.
+    detection. A detection without a measurement model is counted in ``unused_by_kind``
+    under its kind (the tracker's ``stats.unused_by_kind``) and left out.
     """
     by_key: dict[tuple[str, str], list[Detection]] = {}
     for det in detections:
@@ -94,30 +84,9 @@ def group_detections(
             unused_by_kind[det.kind.value] += 1
             continue
         by_key.setdefault((det.sensor_id, key), []).append(det)
-    groups: list[DetectionGroup] = []
-    for (_, model), dets in by_key.items():
-        for scan in _scans(dets, revisit_s):
-            groups.append(make_group(frame, model, scan))
+    groups = [make_group(frame, model, dets) for (_, model), dets in by_key.items()]
     groups.sort(key=lambda g: float(np.min(g.t_s)))
     return groups
-
-
-def _scans(
-    dets: list[Detection], revisit_s: Callable[[Detection], float] | None
-) -> list[list[Detection]]:
-    """Split one sensor's detections into scans (see :func:`group_detections`)."""
-    if revisit_s is None or len(dets) < 2:
-        return [dets]
-    dets.sort(key=lambda d: d.t_s)
-    half_s = 0.5 * revisit_s(dets[0])
-    if dets[-1].t_s - dets[0].t_s < half_s:
-        return [dets]
-    scans: list[list[Detection]] = [[dets[0]]]
-    for det in dets[1:]:
-        if det.t_s - scans[-1][0].t_s >= half_s:
-            scans.append([])
-        scans[-1].append(det)
-    return scans
 
 
 def make_group(frame: SiteFrame, model: str, dets: list[Detection]) -> DetectionGroup:

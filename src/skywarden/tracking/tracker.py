@@ -313,9 +313,7 @@ class Tracker:
             k = self._cover_index.get(det.sensor_id)
             if k is not None:
                 self._cover_heard_s[int(k)] = max(self._cover_heard_s[int(k)], det.t_s)
-        for group in group_detections(
-            self.frame, detections, self.stats.unused_by_kind, self._revisit_s
-        ):
+        for group in group_detections(self.frame, detections, self.stats.unused_by_kind):
             self._fuse(group)
         self._initiate_from_bearings(t_s)
         self._t_s = t_s

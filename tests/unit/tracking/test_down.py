@@ -1,4 +1,4 @@
-"""Down where a low-covering sensor sees to the ground (tracker item 8), and scans of one batch."""
+"""A track lost where a low-covering sensor sees to the ground is down (tracker item 8)."""
 
 import numpy as np
 
@@ -107,16 +107,3 @@ def test_above_floor_projects_a_sunken_state_with_its_correlations() -> None:
     drop_m = 10_000.0**2 / (2.0 * EARTH_RADIUS_M)
     assert drop_m > 5.0
     assert np.array_equal(above_floor(far, Pm[:1], 0.0, 0.0), far)
-
-
-def test_two_scans_of_one_sensor_in_a_batch_update_one_track_twice() -> None:
-    # a 1-s radar's plots of t = 10 and t = 11 arrive in one batch: both are the same
-    # drone's, and neither may start a second track
-    tracker = Tracker(FRAME, _config())
-    for t in range(10):
-        tracker.step(T0 + t, [_plot(float(t), 30.0 * t, 0.0)])
-    before = tracker.stats.tracks_started
-    updates = tracker.step(T0 + 11.0, [_plot(10.0, 300.0, 0.0), _plot(11.0, 330.0, 0.0)])
-    assert tracker.stats.tracks_started == before
-    assert {u.track_id for u in updates} == {"T-000001"}
-    assert tracker.n_tracks == 1
