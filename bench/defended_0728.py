@@ -1,6 +1,10 @@
 """How the tracker follows the Gerbera of lt-2025-07-28-defended (issue: tracker targets).
 
-Usage: python bench/defended_0728.py
+Usage: python bench/defended_0728.py [--seed N ...]
+
+``--seed`` runs the scenario again with each other seed in turn (the same sensors and
+waypoints; another wander of the flight, noise, clutter and misses), for how much the
+figures owe to one draw.
 
 Simulates the scenario, runs the pipeline's tracker on the detections in arrival order
 (with the scenario's sensor revisits and clutter densities), and prints for the drone:
@@ -16,6 +20,8 @@ Simulates the scenario, runs the pipeline's tracker on the detections in arrival
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +34,7 @@ from skywarden.geo.zones import load_geography
 from skywarden.runtime.pipeline import iter_batches
 from skywarden.sim.registry import tracker_config
 from skywarden.sim.run import simulate
-from skywarden.sim.scenarios import load_scenario, resolve
+from skywarden.sim.scenarios import ScenarioIn, load_scenario, resolve
 from skywarden.tracking.tracker import Tracker
 
 HOLD_MIN_M = 1000.0
@@ -79,8 +85,18 @@ def histories(updates: list[TrackUpdate], to_en: object) -> dict[str, History]:
     return out
 
 
-def main() -> None:
-    resolved = resolve(load_scenario("lt-2025-07-28-defended"))
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, nargs="*", default=[], help="other seeds to run")
+    args = parser.parse_args(argv)
+    scenario = load_scenario("lt-2025-07-28-defended")
+    for seed in [None, *args.seed]:
+        run_one(scenario if seed is None else scenario.model_copy(update={"seed": seed}))
+
+
+def run_one(scenario: ScenarioIn) -> None:
+    """Print the holding tracks and their errors for one scenario (module docstring)."""
+    resolved = resolve(scenario)
     result = simulate(resolved)
     geo = load_geography(resolved.geography)
     tracker = Tracker(
@@ -107,7 +123,7 @@ def main() -> None:
                 radar_s.add(int(d.t_s))
     heard_by_two = sorted(t for t, nodes in acoustic_s.items() if len(nodes) >= 2)
     print(
-        f"lt-2025-07-28-defended: drone flies {format_rfc3339(t_truth[0])}"
+        f"{scenario.name} (seed {scenario.seed}): drone flies {format_rfc3339(t_truth[0])}"
         f" - {format_rfc3339(t_truth[-1])}"
     )
     if not heard_by_two:
