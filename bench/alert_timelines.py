@@ -1,7 +1,10 @@
 """Alert timelines of the simulated incidents, against the truth (issue: alerting targets).
 
-Usage: python bench/alert_timelines.py [SCENARIO ...]
+Usage: python bench/alert_timelines.py [--seed N] [SCENARIO ...]
        (default: lt-2025-07-28-defended lt-2025-07-10-defended lt-2025-10-balloons confusers)
+
+``--seed`` runs each scenario with that seed instead of its own: the same scenario drawn
+again (another wander of the flights, noise, clutter and misses).
 
 Each scenario is simulated and run through the whole pipeline (tracking, assessment,
 alerting with the geography's rule set) into a temporary folder
@@ -25,6 +28,7 @@ Facts only, no pass or fail: the scenario tests assert the targets.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -61,11 +65,12 @@ def hhmmss(t_s: float) -> str:
     return format_rfc3339(t_s)[11:19]
 
 
-def run_one(name: str) -> None:
+def run_one(name: str, seed: int | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="sw-alerts-") as tmp:
-        run = run_alerts(name, Path(tmp))
+        run = run_alerts(name, Path(tmp), seed)
     summary, truth = run.summary, run.sim.truth
-    print(f"\n## {name}: {run.sim.scenario.title}")
+    drawn = "" if seed is None else f" (seed {seed})"
+    print(f"\n## {name}{drawn}: {run.sim.scenario.title}")
     print(
         f"{summary.detections:,} detections, {summary.tracks_confirmed} tracks confirmed,"
         f" {summary.alerts_raised} alerts, {summary.alert_events} alert events,"
@@ -187,9 +192,12 @@ def balloon_report(run: AlertRun, balloons: Sequence[int], follows: dict[str, st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    names = list(argv if argv is not None else sys.argv[1:]) or list(DEFAULT)
-    for name in names:
-        run_one(name)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=None, help="draw with this seed instead")
+    parser.add_argument("scenarios", nargs="*", default=list(DEFAULT))
+    args = parser.parse_args(argv)
+    for name in args.scenarios:
+        run_one(name, args.seed)
     return 0
 
 

@@ -41,9 +41,15 @@ class AlertRun:
         return [a for a in self.alerts if a["level"] in PUBLIC_LEVELS]
 
 
-def run_alerts(scenario: str, out_dir: Path) -> AlertRun:
-    """Simulate ``scenario`` (a name or path) and run it through the pipeline into ``out_dir``."""
-    resolved = resolve(load_scenario(scenario))
+def run_alerts(scenario: str, out_dir: Path, seed: int | None = None) -> AlertRun:
+    """Simulate ``scenario`` (a name or path) and run it through the pipeline into ``out_dir``.
+
+    ``seed`` replaces the scenario's own (another draw of the same scenario).
+    """
+    spec = load_scenario(scenario)
+    if seed is not None:
+        spec = spec.model_copy(update={"seed": seed})
+    resolved = resolve(spec)
     sim = simulate(resolved)
     geo = load_geography(resolved.geography)
     wind = WindField(resolved.wind)  # the forecast a deployment would have
