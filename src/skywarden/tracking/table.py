@@ -59,7 +59,8 @@ class TrackTable:
     )
     plot_revisit_s: FloatArray  # revisit of the radar of its latest plot, NaN before one
     # The low-covering sensor (``TrackerConfig.low_cover``) whose detections it took last
-    # (index, -1 for none), the time of the latest and how many in a row came from it.
+    # (index, -1 for none), the time of the latest, and how many of its detections the
+    # track has taken since that sensor became its low-covering one.
     cover_sensor: FloatArray
     cover_last_s: FloatArray
     cover_hits: FloatArray

@@ -32,9 +32,9 @@ time). One step:
    ``tentative_timeout_s`` is deleted.
 8. Down: a confirmed or coasting track that a *low-covering* sensor (``low_cover``: a
    drone radar or camera that sees a flying drone down to the ground near it) had
-   detected ``down_min_hits`` times in a row, silent for ``down_after_s`` while that
-   sensor goes on reporting and while predicted within its low-cover radius, came down
-   there: it is deleted as down (``TrackUpdate.down_t_s``). A drone that flies on is seen
+   detected ``down_min_hits`` times or more, and that nothing detected since, silent for
+   ``down_after_s`` while that sensor goes on reporting and while predicted within its
+   low-cover radius, came down there: it is deleted as down (``TrackUpdate.down_t_s``). A drone that flies on is seen
    again at once and starts a new track; a sensor that stops reporting (an outage) takes
    no track down.
 9. Re-acquisition: a coasting track wider than ``reacquire_sigma_h_m`` takes no plots
@@ -222,7 +222,7 @@ class TrackerConfig:
     # Eight revisits of a 1-s sensor with Pd 0.8 all missed: (0.2)^8, about 3e-6, for a
     # drone still flying there.
     down_after_s: float = 8.0
-    down_min_hits: int = 5  # its detections in a row: one stray plot takes nothing down
+    down_min_hits: int = 5  # that sensor's detections of it: a stray plot takes nothing down
     # No estimate goes below this height (MSL): the sea. Terrain is not loaded; a track
     # whose height only a 10-degree acoustic elevation measures sank 1.5 km under the
     # ground on 28 July (defended) before this floor.
