@@ -34,9 +34,9 @@ time). One step:
    drone radar or camera that sees a flying drone down to the ground near it) had
    detected ``down_min_hits`` times or more, and that nothing detected since, silent for
    ``down_after_s`` while that sensor goes on reporting and while predicted within its
-   low-cover radius, came down there: it is deleted as down (``TrackUpdate.down_t_s``). A drone that flies on is seen
-   again at once and starts a new track; a sensor that stops reporting (an outage) takes
-   no track down.
+   low-cover radius, came down there: it is deleted as down (``TrackUpdate.down_t_s``).
+   A drone that flies on is seen again at once and starts a new track; a sensor that
+   stops reporting (an outage) takes no track down.
 9. Re-acquisition: a coasting track wider than ``reacquire_sigma_h_m`` takes no plots
    (a lone plot would drag it away); when a new track confirms where the lost object
    could be, the coasting track adopts it and goes on under its old id. The pairing, the
