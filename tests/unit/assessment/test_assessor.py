@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import pytest
 
 from skywarden.assessment.assessor import Assessor
 from skywarden.core.enums import ObjectClass, TrackStatus
 from skywarden.core.types import TrackUpdate
 from skywarden.geo.zones import load_geography
+
+from .tracks import velocity_towards
 
 GEO = load_geography("lt")
 T0 = 1_753_666_200.0
@@ -27,9 +28,7 @@ def _towards(
     identity: str | None = None,
 ) -> list[TrackUpdate]:
     e0, n0 = GEO.frame.to_en(*start)
-    e1, n1 = GEO.frame.to_en(*goal)
-    d = np.array([float(e1 - e0), float(n1 - n0)])
-    v = speed_mps * d / np.linalg.norm(d)
+    v = velocity_towards(start, goal, speed_mps)
     out = []
     for k in range(n):
         t = k * every_s

@@ -14,6 +14,8 @@ from skywarden.core.types import Assessment, TrackUpdate
 from skywarden.geo.wind import WindField
 from skywarden.geo.zones import load_geography
 
+from .tracks import inward, velocity_towards
+
 GEO = load_geography("lt")
 T0 = 1_753_666_200.0
 
@@ -51,34 +53,15 @@ def _track(
     return out
 
 
-def _towards(
-    start: tuple[float, float], goal: tuple[float, float], speed_mps: float
-) -> tuple[float, float]:
-    e0, n0 = GEO.frame.to_en(*start)
-    e1, n1 = GEO.frame.to_en(*goal)
-    d = np.array([float(e1 - e0), float(n1 - n0)])
-    v = speed_mps * d / np.linalg.norm(d)
-    return float(v[0]), float(v[1])
-
-
-def _inward(lat: float, lon: float) -> tuple[float, float, float]:
-    """Signed border distance at a point and the unit direction (east, north) inward."""
-    e, n = (float(x) for x in GEO.frame.to_en(lat, lon))
-    h = 50.0
-    pts = np.array([[e, n], [e + h, n], [e - h, n], [e, n + h], [e, n - h]])
-    plat, plon, _ = GEO.frame.from_enu(pts[:, 0], pts[:, 1], np.zeros(5))
-    d = GEO.border_distance_m(plat, plon)
-    grad = np.array([d[1] - d[2], d[3] - d[4]]) / (2.0 * h)
-    return float(d[0]), *(grad / np.linalg.norm(grad))
-
-
 def _run(assessor: Assessor, updates: list[TrackUpdate]) -> list[Assessment]:
     return [assessor.assess([u])[0] for u in updates]
 
 
 def test_assessor_gives_a_drone_a_reach_area_from_its_endurance() -> None:
     # near Medininkai towards the Seimas at 40 m/s, 1 km above the ground, 110 s seen
-    ups = _track("D-1", (54.54, 25.62), _towards((54.54, 25.62), (54.69, 25.26), 40.0), 1150.0, 12)
+    ups = _track(
+        "D-1", (54.54, 25.62), velocity_towards((54.54, 25.62), (54.69, 25.26), 40.0), 1150.0, 12
+    )
     last = _run(Assessor(GEO), ups)[-1]
     assert last.obj_class is ObjectClass.OWA_DRONE
     owa = ENDURANCE[ObjectClass.OWA_DRONE]
@@ -119,7 +102,7 @@ def test_assessor_gives_a_balloon_a_drift_area_with_the_wind() -> None:
 
 
 def test_assessor_reports_a_border_crossing_for_a_track_heading_in() -> None:
-    dist_m, ue, un = _inward(54.50, 25.95)
+    dist_m, ue, un = inward(54.50, 25.95)
     ups = _track("D-2", (54.50, 25.95), (40.0 * ue, 40.0 * un), 1150.0, 6)
     last = _run(Assessor(GEO), ups)[-1]
     assert last.country == "BLR"
@@ -134,7 +117,7 @@ def test_assessor_reports_a_border_crossing_for_a_track_heading_in() -> None:
 def test_assessor_reports_an_airport_crossing_and_none_for_the_border_inside() -> None:
     # inside Lithuania, 20 km south-east of Vilnius airport, heading for it
     start = (54.50, 25.50)
-    ups = _track("D-4", start, _towards(start, (54.63694, 25.28778), 40.0), 1150.0, 3)
+    ups = _track("D-4", start, velocity_towards(start, (54.63694, 25.28778), 40.0), 1150.0, 3)
     last = _run(Assessor(GEO), ups)[-1]
     assert last.country == "LTU"
     crossings = dict(last.crossing_eta_s)
@@ -146,7 +129,7 @@ def test_assessor_reports_an_airport_crossing_and_none_for_the_border_inside() -
 
 def test_a_descending_track_s_area_is_its_impact_area() -> None:
     start = (54.63, 25.75)
-    ups = _track("D-5", start, _towards(start, (54.63, 25.70), 15.0), 250.0, 3)
+    ups = _track("D-5", start, velocity_towards(start, (54.63, 25.70), 15.0), 250.0, 3)
     ups = [replace(u, vel_u_mps=-2.0, sigma_v_m=10.0, sigma_vu_mps=0.25) for u in ups]
     last = _run(Assessor(GEO), ups)[-1]
     assert last.impact_t_s is not None
@@ -162,7 +145,7 @@ def test_a_descending_track_s_area_is_its_impact_area() -> None:
 def test_other_classes_have_no_area_and_a_deleted_track_is_forgotten() -> None:
     assessor = Assessor(GEO)
     start = (54.2, 26.3)
-    ups = _track("A-1", start, _towards(start, (54.69, 25.26), 230.0), 10_000.0, 4)
+    ups = _track("A-1", start, velocity_towards(start, (54.69, 25.26), 230.0), 10_000.0, 4)
     ups = [replace(u, identity="icao24:4b1816") for u in ups]
     last = _run(assessor, ups)[-1]
     assert last.obj_class is ObjectClass.MANNED_AIRCRAFT

@@ -14,22 +14,9 @@ from skywarden.assessment.predict import (
 )
 from skywarden.geo.zones import load_geography
 
+from .tracks import inward, velocity_towards
+
 GEO = load_geography("lt")
-
-
-def _inward(lat: float, lon: float) -> tuple[float, float, float]:
-    """Signed border distance at a point and the unit direction (east, north) inward.
-
-    The gradient of the signed distance points at the nearest border point, so a track
-    flying along it meets the border after ``|distance|``.
-    """
-    e, n = (float(x) for x in GEO.frame.to_en(lat, lon))
-    h = 50.0
-    pts = np.array([[e, n], [e + h, n], [e - h, n], [e, n + h], [e, n - h]])
-    plat, plon, _ = GEO.frame.from_enu(pts[:, 0], pts[:, 1], np.zeros(5))
-    d = GEO.border_distance_m(plat, plon)
-    grad = np.array([d[1] - d[2], d[3] - d[4]]) / (2.0 * h)
-    return float(d[0]), *(grad / np.linalg.norm(grad))
 
 
 def _forecast(lat: float, lon: float, ve: float, vn: float):  # type: ignore[no-untyped-def]
@@ -39,7 +26,7 @@ def _forecast(lat: float, lon: float, ve: float, vn: float):  # type: ignore[no-
 
 def test_border_entry_of_a_track_heading_in_is_distance_over_speed() -> None:
     # in Belarus, east of Medininkai, flying straight at the border at 40 m/s
-    dist_m, ue, un = _inward(54.50, 25.95)
+    dist_m, ue, un = inward(54.50, 25.95)
     assert -30_000.0 < dist_m < -5_000.0  # outside, some km out
     f = _forecast(54.50, 25.95, 40.0 * ue, 40.0 * un)
     entry = border_entries_s(f, GEO, corridor_zones(f, GEO))
@@ -49,9 +36,7 @@ def test_border_entry_of_a_track_heading_in_is_distance_over_speed() -> None:
 def test_border_entry_matches_a_brute_force_walk_along_the_path() -> None:
     # an oblique course from Belarus towards Vilnius
     e0, n0 = GEO.frame.to_en(54.35, 26.0)
-    e1, n1 = GEO.frame.to_en(54.69, 25.26)
-    d = np.array([float(e1 - e0), float(n1 - n0)])
-    v = 45.0 * d / np.linalg.norm(d)
+    v = velocity_towards((54.35, 26.0), (54.69, 25.26), 45.0)
     f = forecast_paths([float(e0)], [float(n0)], [v[0]], [v[1]], [150.0], 1800.0, 60.0)
     entry = border_entries_s(f, GEO, corridor_zones(f, GEO))[0]
     t = np.arange(0.0, 1800.0, 0.5)
@@ -61,7 +46,7 @@ def test_border_entry_matches_a_brute_force_walk_along_the_path() -> None:
 
 
 def test_no_border_entry_when_heading_away_or_already_inside() -> None:
-    _, ue, un = _inward(54.50, 25.95)
+    _, ue, un = inward(54.50, 25.95)
     away = _forecast(54.50, 25.95, -40.0 * ue, -40.0 * un)
     inside = _forecast(54.69, 25.26, 40.0, 0.0)  # over Vilnius, heading east
     still = _forecast(54.50, 25.95, 0.0, 0.0)
