@@ -656,10 +656,10 @@ class Tracker:
             & (table.cover_hits >= cfg.down_min_hits)
             & (table.cover_last_s >= table.last_hit_s)  # nothing else saw it later
             & (silent > cfg.down_after_s)
-            & np.array([st is not TrackStatus.TENTATIVE for st in table.status])
         )
-        if not down.any():
+        if not down.any():  # the common case: no walk over the statuses every step
             return down
+        down &= np.array([st is not TrackStatus.TENTATIVE for st in table.status])
         kk = np.where(down, k, 0)
         cover = self._cover_en_r[kk]
         inside = np.hypot(x[:, 0] - cover[:, 0], x[:, 1] - cover[:, 1]) <= cover[:, 2]
