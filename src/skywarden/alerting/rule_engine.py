@@ -543,7 +543,7 @@ class RuleEngine:
                     tracks={},
                     eta_s=None,
                     lead=None,
-                    sensor_why=f"down since t {since_s:.0f} s",
+                    sensor_why=f"down since {format_rfc3339(since_s)[11:19]} UTC",
                 )
         return wants
 

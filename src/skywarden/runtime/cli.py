@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import typer
 import yaml
@@ -38,6 +38,7 @@ from skywarden.outputs.webhook import WebhookSink
 from skywarden.runtime.actions import load_actions
 from skywarden.runtime.pipeline import Pipeline, RunSummary, TimelineEntry, iter_batches
 from skywarden.sim.plot import plot_scenario
+from skywarden.sim.registry import silence_limits as scenario_silence_limits
 from skywarden.sim.registry import tracker_config as scenario_tracker_config
 from skywarden.sim.run import simulate as simulate_scenario
 from skywarden.sim.run import write_outputs
@@ -47,7 +48,7 @@ from skywarden.sources.jsonl import JsonlDetectionSource
 from skywarden.sources.yamlfile import YamlDetectionSource
 from skywarden.tracking.tracker import Tracker, TrackerConfig
 
-__all__ = ["app", "builtin_scenarios", "main", "open_input", "open_source"]
+__all__ = ["RunInput", "app", "builtin_scenarios", "main", "open_input", "open_source"]
 
 app = typer.Typer(
     help="SkyWarden: airspace early warning against drone and balloon incursions.",
@@ -88,17 +89,25 @@ def _is_simulation(path: Path) -> bool:
     return path.suffix in (".yaml", ".yml") and "\ntargets:" in path.read_text(encoding="utf-8")
 
 
-def open_input(
-    name_or_path: str, sim_out: Path | None = None
-) -> tuple[Source, TrackerConfig, WindField | None]:
-    """Resolve a built-in name or a file to a detection source, a tracker configuration and wind.
+class RunInput(NamedTuple):
+    """What ``skywarden run`` plays: the detections and what the sensor registry says."""
+
+    source: Source
+    tracker_config: TrackerConfig
+    wind: WindField | None
+    silence_limits_s: Mapping[str, float]  # sensors watched for outages; empty: none
+
+
+def open_input(name_or_path: str, sim_out: Path | None = None) -> RunInput:
+    """Resolve a built-in name or a file to a detection source and what the registry says.
 
     A simulator scenario is simulated first (its files are written to ``sim_out`` when
     given) and its detections are played in arrival order; its sensors' revisit periods
-    and clutter densities go to the tracker (as a deployment's sensor registry would).
-    Its wind stands for the weather service's forecast, for the assessment's
-    wind-following. Other inputs carry no registry (the tracker uses its defaults per
-    detection kind) and no wind.
+    and clutter densities go to the tracker (as a deployment's sensor registry would),
+    and its radars' silence limits to the pipeline's outage watch. Its wind stands for
+    the weather service's forecast, for the assessment's wind-following. Other inputs
+    carry no registry (the tracker uses its defaults per detection kind, no sensor is
+    watched for outages) and no wind.
     """
     path = _resolve_input(name_or_path)
     if _is_simulation(path):
@@ -106,18 +115,22 @@ def open_input(
         result = simulate_scenario(resolved)
         if sim_out is not None:
             write_outputs(result, sim_out)
-        registry = scenario_tracker_config(resolved)
-        return MemorySource(result.synth.detections), registry, WindField(resolved.wind)
+        return RunInput(
+            MemorySource(result.synth.detections),
+            scenario_tracker_config(resolved),
+            WindField(resolved.wind),
+            scenario_silence_limits(resolved),
+        )
     if path.suffix in (".yaml", ".yml"):
-        return YamlDetectionSource(path), TrackerConfig(), None
+        return RunInput(YamlDetectionSource(path), TrackerConfig(), None, {})
     if path.suffix == ".jsonl":
-        return JsonlDetectionSource(path), TrackerConfig(), None
+        return RunInput(JsonlDetectionSource(path), TrackerConfig(), None, {})
     raise typer.BadParameter(f"{path}: expected a .jsonl detection file or a .yaml scenario")
 
 
 def open_source(name_or_path: str, sim_out: Path | None = None) -> Source:
     """Resolve a built-in name or a file to a detection source (see :func:`open_input`)."""
-    return open_input(name_or_path, sim_out)[0]
+    return open_input(name_or_path, sim_out).source
 
 
 def _print_entry(console: Console, entry: TimelineEntry) -> None:
@@ -148,6 +161,8 @@ def _summary_table(summary: RunSummary, out: Path, with_actions: bool = False) -
     )
     if with_actions:
         table.add_row("operator actions (audit.jsonl)", str(summary.operator_actions))
+    if summary.sensor_outages:
+        table.add_row("sensor outages (silent past their limit)", str(summary.sensor_outages))
     table.add_row("CAP 1.2 messages (cap/)", str(summary.cap_messages))
     table.add_row("Cursor-on-Target events (cot.xml)", str(summary.cot_events))
     if summary.output_errors:
@@ -178,7 +193,7 @@ def run(
     console = Console()
     try:
         operator_actions = load_actions(actions) if actions is not None else []
-        source, tracker_config, wind = open_input(scenario, sim_out=out)
+        source, tracker_config, wind, silence_limits_s = open_input(scenario, sim_out=out)
         geo = load_geography(geography)
     except SkyWardenError as exc:
         console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
@@ -201,6 +216,7 @@ def run(
         webhook=sink,
         actions=operator_actions,
         wind=wind,
+        silence_limits_s=silence_limits_s,
     ) as pipeline:
         # What is loaded now (geography, rules, a simulated scenario's detections) lives
         # for the whole run: keep full collections from walking it again and again (each
@@ -230,6 +246,7 @@ def run(
                 "alerts_raised": summary.alerts_raised,
                 "alert_events": summary.alert_events,
                 "operator_actions": summary.operator_actions,
+                "sensor_outages": summary.sensor_outages,
                 "cap_messages": summary.cap_messages,
                 "cot_events": summary.cot_events,
                 "output_errors": dict(summary.output_errors),

@@ -16,6 +16,19 @@ after an action's time, so their events carry the action's own time; actions lat
 the last step are applied when the pipeline drains (:meth:`Pipeline.drain`, the end of
 :meth:`Pipeline.run`). Their events go to every output like any other alert event, and
 every action, accepted or rejected by the rule engine, is written to ``audit.jsonl``.
+
+Sensor outages: given silence limits (``silence_limits_s``, from the sensor registry;
+for a simulated scenario ``sim.registry.silence_limits``), the pipeline feeds a
+:class:`~skywarden.sources.health.SilenceMonitor` the sensor ids of every batch, at the
+batch's time, and checks it on every step, batches and ticks alike. Each transition goes
+to :meth:`RuleEngine.sensor_outage` at its own time (down when the silence passed the
+limit, not when a step noticed it; up at the batch that brings the sensor back) and the
+events go out like every other alert event, with a timeline note. When the input ends
+(:meth:`Pipeline.drain`), the monitor stops: input over is not an outage, so draining
+raises none. A sensor still down then keeps its outage alert open (nothing said it came
+back), and draining does not wait for that alert to clear. The monitor runs on the event
+clock like everything else: while no sensor at all reports there is no step, so an
+outage of the only sensor reporting is dated right but written when input resumes.
 """
 
 from __future__ import annotations
@@ -24,7 +37,7 @@ import math
 import queue
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +45,7 @@ from skywarden.alerting.lifecycle import OperatorAction
 from skywarden.alerting.rule_engine import AuditRecord, RuleEngine
 from skywarden.alerting.rules import RuleSet, load_rules
 from skywarden.assessment.assessor import Assessor
-from skywarden.core.enums import TrackStatus
+from skywarden.core.enums import AlertKind, TrackStatus
 from skywarden.core.types import AlertEvent, Assessment, Detection, TrackUpdate
 from skywarden.geo.wind import WindField
 from skywarden.geo.zones import Geography
@@ -42,6 +55,7 @@ from skywarden.outputs.jsonl import AlertWriter, QuarantineWriter, TrackWriter
 from skywarden.outputs.webhook import WebhookSink
 from skywarden.runtime.actions import AuditWriter
 from skywarden.sources.base import Reject
+from skywarden.sources.health import SilenceMonitor
 from skywarden.tracking.tracker import Tracker, TrackerConfig
 
 __all__ = [
@@ -91,6 +105,7 @@ class RunSummary:
     alert_events: int = 0
     alerts_raised: int = 0
     operator_actions: int = 0  # applied, accepted or not (each one is in audit.jsonl)
+    sensor_outages: int = 0  # sensors found silent past their limit (down transitions)
     cap_messages: int = 0
     cot_events: int = 0
     output_errors: Counter[str] = field(default_factory=Counter)
@@ -122,8 +137,10 @@ class Pipeline:
     """One process's pipeline writing ``tracks.jsonl``, ``alerts.jsonl`` and ``quarantine.jsonl``.
 
     ``actions`` are operator actions applied at their event time (module docstring);
-    ``audit.jsonl`` records each. Use as a context manager so the files are closed.
-    Not thread-safe.
+    ``audit.jsonl`` records each. ``silence_limits_s`` are the sensors watched for
+    outages, seconds of silence by sensor id (module docstring; ``ConfigError`` for a
+    limit that is not finite and above zero). Use as a context manager so the files are
+    closed. Not thread-safe.
     """
 
     def __init__(
@@ -136,7 +153,9 @@ class Pipeline:
         webhook: WebhookSink | None = None,
         actions: Sequence[OperatorAction] = (),
         wind: WindField | None = None,
+        silence_limits_s: Mapping[str, float] | None = None,
     ) -> None:
+        self.silence = SilenceMonitor(silence_limits_s or {})
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
         self.geography = geography
@@ -164,6 +183,12 @@ class Pipeline:
         self._cot_last: dict[str, tuple[float, TrackStatus]] = {}  # last CoT time, status
         self._batch: list[Detection] = []
         self._confirmed: set[str] = set()
+        # watching for silent sensors until the input ends (drain); off without limits
+        self._watching = bool(self.silence.limits_s)
+        # alerts every down sensor holds: one per group of sensor_outage rules
+        self._outage_groups = len(
+            {r.group for r in self.alerts.rules.rules if r.kind is AlertKind.SENSOR_OUTAGE}
+        )
 
     def __enter__(self) -> Pipeline:
         return self
@@ -219,7 +244,10 @@ class Pipeline:
         """Run event time on, in ticks, until every track is deleted and every alert cleared.
 
         Operator actions still pending after that are applied last, at their own times.
+        The input is over: the silence monitor stops, and the outage alerts of sensors
+        still down stay open (the module docstring).
         """
+        self._stop_watching()
         t = self.tracker.t_s
         if t is None:
             self._act_until(math.inf)
@@ -231,7 +259,8 @@ class Pipeline:
             self._step(t, [])
         # then until the alerts those tracks held have cleared (their hysteresis)
         limit = t + DRAIN_ALERTS_S
-        while self.alerts.active_count and t < limit:
+        held_open = self._outage_groups * len(self.silence.down)  # these never clear now
+        while self.alerts.active_count > held_open and t < limit:
             t += TICK_S
             self._step(t, [])
         self._act_until(math.inf)
@@ -245,9 +274,39 @@ class Pipeline:
             self._step(t, [])
 
     def _step(self, t_s: float, detections: list[Detection]) -> None:
-        """Apply the operator actions due by ``t_s``, then step the tracker at ``t_s``."""
+        """Apply the operator actions due by ``t_s``, watch the sensors, step the tracker."""
         self._act_until(t_s)
+        if self._watching:
+            self._watch(t_s, detections)
         self._handle(self.tracker.step(t_s, detections))
+
+    def _watch(self, t_s: float, detections: list[Detection]) -> None:
+        """Hear this step's sensors and send each outage transition due by ``t_s`` to alerting.
+
+        After the operator actions due by ``t_s`` (their events carry earlier or equal
+        times) and before the tracker step, so ``alerts.jsonl`` stays in time order: a
+        transition at or before ``t_s`` is never written after an event at ``t_s``.
+        """
+        if detections:
+            self.silence.heard({d.sensor_id for d in detections}, t_s)
+        for tr in self.silence.check(t_s):
+            if tr.down:
+                self.summary.sensor_outages += 1
+                text = f"sensor {tr.sensor_id} silent for {tr.silent_s:.0f} s: down"
+            else:
+                text = f"sensor {tr.sensor_id} reporting again after {tr.silent_s:.0f} s silent"
+            self._note(tr.t_s, "input", text)
+            for event in self.alerts.sensor_outage(tr.sensor_id, tr.t_s, tr.down):
+                self._alert(event)
+
+    def _stop_watching(self) -> None:
+        """Stop the silence monitor at the end of the input; note the sensors still down."""
+        if not self._watching:
+            return
+        self._watching = False
+        for sensor_id, since_s in sorted(self.silence.down.items()):
+            t_s = self.summary.last_t_s if self.summary.last_t_s is not None else since_s
+            self._note(t_s, "input", f"sensor {sensor_id} still down when the input ended")
 
     def _act_until(self, t_s: float) -> None:
         """Apply, in time order, every pending operator action at or before ``t_s``."""

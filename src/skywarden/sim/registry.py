@@ -4,7 +4,8 @@ The tracker does not know the sensors; a real deployment gives it a registry. Fo
 simulated scenario the registry is derived from the scenario's sensors: each sensor's
 revisit period, and for radars the density of their false plots in measurement space
 (false plots per scan spread over the covered area and the height band of the bird-like
-clutter, per cubic metre).
+clutter, per cubic metre), and for the radars that are never silent while they work
+their silence limits (:func:`silence_limits`, for ``sources.health.SilenceMonitor``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,22 @@ from __future__ import annotations
 import math
 
 from skywarden.sim._sensing import radio_horizon_m
-from skywarden.sim.radars import RADAR_MODELS
-from skywarden.sim.scenarios import ResolvedScenario
+from skywarden.sim.radars import RADAR_MODELS, RadarModel
+from skywarden.sim.scenarios import ResolvedScenario, SensorSpec
 from skywarden.sim.sensors import sensor_params
 from skywarden.tracking.tracker import TrackerConfig
 
-__all__ = ["clutter_densities", "low_cover", "radar_sites", "revisit_periods", "tracker_config"]
+__all__ = [
+    "SILENT_SCANS_MIN",
+    "SILENT_SCANS_NATS",
+    "clutter_densities",
+    "false_plots_per_scan",
+    "low_cover",
+    "radar_sites",
+    "revisit_periods",
+    "silence_limits",
+    "tracker_config",
+]
 
 
 # Radial-speed noise the tracker assumes at least, by radar type. A long-range radar
@@ -32,6 +43,14 @@ DOPPLER_SIGMA_FLOOR_MPS = {"surveillance_radar": 5.0}
 # its 5 km (their RCS), an EO/IR camera to 1.5 km of its 4 km. Long-range radars lose
 # low drones under their horizon and in the clutter: never low cover.
 LOW_COVER_FRACTION = {"drone_radar": 0.6, "eo_ir": 0.375}
+# A working radar sends Poisson(λ) false plots a scan, so it sends nothing for N scans in
+# a row with probability exp(-λN). Asking λN >= 14 puts that below 1e-6 (exp(-14) =
+# 8.3e-7): a radar scanning every second (86,400 scans a day) is then taken down for no
+# reason at most about once in 14 days, a 10-s long-range radar once in 5 months.
+SILENT_SCANS_NATS = 14.0
+# At least three empty scans: one or two missing scans are a network hiccup, not an
+# outage worth an operator's attention, whatever the clutter rate.
+SILENT_SCANS_MIN = 3
 
 
 def tracker_config(scenario: ResolvedScenario) -> TrackerConfig:
@@ -72,6 +91,65 @@ def revisit_periods(scenario: ResolvedScenario) -> dict[str, float]:
     return {s.sensor_id: sensor_params(s).revisit_s for s in scenario.sensors}
 
 
+def false_plots_per_scan(scenario: ResolvedScenario) -> dict[str, float]:
+    """Return each radar's expected false plots per scan as the simulator draws them, by id.
+
+    The ``clutter_per_scan`` given, or ``clutter_per_km2`` times the covered area: the
+    disc out to the instrumented range or the highest clutter's horizon, or the sector of
+    it for a sector radar. Radars with none are listed with 0.
+    """
+    out: dict[str, float] = {}
+    for spec in scenario.sensors:
+        model = RADAR_MODELS.get(spec.type)
+        if model is None:
+            continue
+        params = sensor_params(spec)
+        per_scan = params.clutter_per_scan
+        if per_scan is None:
+            radius_m = _clutter_radius_m(spec, params.range_m, model)
+            width_deg = 360.0 if params.az_center_deg is None else min(params.az_width_deg, 360.0)
+            per_scan = params.clutter_per_km2 * math.pi * (radius_m / 1e3) ** 2 * width_deg / 360.0
+        out[spec.sensor_id] = per_scan
+    return out
+
+
+def silence_limits(scenario: ResolvedScenario) -> dict[str, float]:
+    """Return how long each radar may send nothing before it is taken as down, by sensor id.
+
+    A radar sends its false plots every scan: Poisson(λ) of them, λ from
+    :func:`false_plots_per_scan`. N = max(:data:`SILENT_SCANS_MIN`,
+    ceil(:data:`SILENT_SCANS_NATS` / λ)) empty scans in a row then happen to a working
+    radar with probability exp(-λN) < 1e-6. The limit is (N + 1) revisits plus the
+    radar's greatest delay (``latency_s`` + its jitter):
+
+    - a plot comes anywhere within its scan's revisit (where the beam points), so two
+      plots (N + 1) revisits apart have at least N empty scans between them, while a
+      silence only N revisits long needs only N - 1;
+    - silence is measured on the pipeline's event clock, which other sensors with
+      shorter delays drive ahead of this radar's arriving plots by up to its delay.
+
+    Radars with no clutter (λ = 0) and every other type get no limit: they are silent
+    whenever nothing is there to see, and their silence says nothing.
+    """
+    out: dict[str, float] = {}
+    by_id = {spec.sensor_id: spec for spec in scenario.sensors}
+    for sensor_id, per_scan in false_plots_per_scan(scenario).items():
+        if per_scan <= 0.0:
+            continue
+        params = sensor_params(by_id[sensor_id])
+        n_scans = max(SILENT_SCANS_MIN, math.ceil(SILENT_SCANS_NATS / per_scan))
+        delay_s = params.latency_s + params.latency_jitter_s
+        out[sensor_id] = (n_scans + 1) * params.revisit_s + delay_s
+    return out
+
+
+def _clutter_radius_m(spec: SensorSpec, range_m: float, model: RadarModel) -> float:
+    """Radius of a radar's clutter: its instrumented range or the highest clutter's horizon."""
+    reach_m = range_m * model.max_range_factor
+    _lo_m, hi_m = model.clutter_agl_m
+    return min(reach_m, float(radio_horizon_m(spec.mast_m) + radio_horizon_m(hi_m)))
+
+
 def clutter_densities(scenario: ResolvedScenario) -> dict[str, float]:
     """Return each radar's false plots per cubic metre per scan, by sensor id."""
     out: dict[str, float] = {}
@@ -81,8 +159,7 @@ def clutter_densities(scenario: ResolvedScenario) -> dict[str, float]:
             continue
         params = sensor_params(spec)
         lo_m, hi_m = model.clutter_agl_m
-        reach_m = params.range_m * model.max_range_factor
-        radius_m = min(reach_m, float(radio_horizon_m(spec.mast_m) + radio_horizon_m(hi_m)))
+        radius_m = _clutter_radius_m(spec, params.range_m, model)
         area_m2 = math.pi * radius_m**2
         per_scan = params.clutter_per_scan
         if per_scan is None:

@@ -32,6 +32,7 @@ from skywarden.sim.catalog import MODELS, ModelName, TargetEnd
 
 __all__ = [
     "SENSOR_TYPES",
+    "Outage",
     "ResolvedScenario",
     "SensorSpec",
     "TargetSpec",
@@ -125,6 +126,19 @@ class TargetGroupIn(_Model):
         return self
 
 
+class Outage(_Model):
+    """A window, in seconds after ``start``, during which a sensor sends nothing."""
+
+    start_s: float = Field(ge=0.0)
+    end_s: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Outage:
+        if not self.end_s > self.start_s:
+            raise ValueError(f"outage end_s {self.end_s} is not after its start_s {self.start_s}")
+        return self
+
+
 class SensorIn(_Model):
     """One sensor, or a line of alike sensors (``line_to`` and ``spacing_m``)."""
 
@@ -150,6 +164,7 @@ class SensorIn(_Model):
     people_per_km2: float | None = Field(default=None, ge=0.0)
     false_reports_per_h: float | None = Field(default=None, ge=0.0)
     min_agl_m: float | None = Field(default=None, ge=0.0)
+    outages: list[Outage] = []
 
     @model_validator(mode="after")
     def _line(self) -> SensorIn:
@@ -225,6 +240,8 @@ class SensorSpec:
     people_per_km2: float | None = None
     false_reports_per_h: float | None = None
     min_agl_m: float | None = None
+    # (start_s, end_s) windows after the scenario's start, sorted, in which it sends nothing
+    outages: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,8 +392,9 @@ def _resolve_target(
 
 def _resolve_sensors(sensor: SensorIn, ground_m: float) -> list[SensorSpec]:
     common = sensor.model_dump(
-        exclude={"type", "id", "lat", "lon", "line_to", "spacing_m", "mast_m"}
+        exclude={"type", "id", "lat", "lon", "line_to", "spacing_m", "mast_m", "outages"}
     )
+    outages = tuple(sorted((o.start_s, o.end_s) for o in sensor.outages))
     points = [(sensor.lat, sensor.lon)]
     if sensor.line_to is not None and sensor.spacing_m is not None:
         lat1, lon1 = sensor.line_to[0], sensor.line_to[1]
@@ -401,6 +419,7 @@ def _resolve_sensors(sensor: SensorIn, ground_m: float) -> list[SensorSpec]:
                 lon=lon,
                 alt_m=ground_m + sensor.mast_m,
                 mast_m=sensor.mast_m,
+                outages=outages,
                 **common,
             )
         )

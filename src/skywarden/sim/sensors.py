@@ -21,6 +21,10 @@ remote_id_receiver     ``RemoteIdReport``         Remote ID drones within range
 observers              ``Report``                 people: :mod:`skywarden.sim.observers`
 =====================  =========================  ==========================================
 
+A sensor's ``outages`` (windows after the scenario's start, the truth's first time) drop
+everything it measured inside them after it was drawn (:func:`drop_outages`), so an
+outage changes no other detection.
+
 ``range_m`` of every type is its range for a Shahed-class target, so a scenario scales
 a sensor's sensitivity with one number and the other classes follow, by physics
 (radars: RCS; acoustic and people's hearing: loudness) or by brief 3.1's ratios (EO/IR,
@@ -103,6 +107,7 @@ __all__ = [
     "SensorParams",
     "TruthIndex",
     "acoustic_pd",
+    "drop_outages",
     "observe",
     "sensor_params",
 ]
@@ -529,4 +534,27 @@ def observe(
     params = sensor_params(spec)
     if truth.t_s.size == 0:
         return []
-    return _MODELS[spec.type](spec, params, truth, ctx, rng)
+    observed = _MODELS[spec.type](spec, params, truth, ctx, rng)
+    return drop_outages(observed, spec.outages, float(truth.t_s[0]))
+
+
+def drop_outages(
+    observed: Observed, outages: Sequence[tuple[float, float]], start_t_s: float
+) -> Observed:
+    """Drop what a sensor measured during its outages: ``(start_s, end_s)`` after ``start_t_s``.
+
+    A detection whose own time ``t`` has ``start_s <= t - start_t_s < end_s`` for a window
+    is dropped (false alarms and clutter too); one measured before a window and arriving
+    in it is still sent. Everything is drawn before it is dropped, so a sensor's other
+    detections are the same as without the outages: an outage removes, it never redraws.
+    """
+    if not outages or not observed:
+        return observed
+    t_rel_s = np.fromiter((d.t_s for _, d in observed), np.float64, len(observed)) - start_t_s
+    window = np.asarray(outages, dtype=np.float64)
+    inside = (t_rel_s[:, None] >= window[None, :, 0]) & (t_rel_s[:, None] < window[None, :, 1])
+    dropped = np.flatnonzero(inside.any(axis=1)).tolist()
+    if not dropped:
+        return observed
+    gone = set(dropped)
+    return [item for j, item in enumerate(observed) if j not in gone]

@@ -432,7 +432,7 @@ def test_rule_engine_sensor_outage_notice(engine: RuleEngine) -> None:
         AlertKind.SENSOR_OUTAGE,
     )
     assert down.track_ids == () and down.zone_ids == () and down.site_ids == ()
-    assert down.reason == "lt.sensor_outage: sensor radar-vilnius-1: down since t 100 s"
+    assert down.reason == "lt.sensor_outage: sensor radar-vilnius-1: down since 00:01:40 UTC"
     assert engine.sensor_outage("radar-vilnius-1", 110.0, down=True) == []
     assert engine.sensor_outage("radar-vilnius-1", 200.0, down=False) == []
     assert engine.process([], now_s=225.0) == []

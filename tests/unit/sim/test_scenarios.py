@@ -5,6 +5,7 @@ import pytest
 
 from skywarden.core.errors import ConfigError
 from skywarden.geo.zones import load_geography
+from skywarden.sim.run import simulate
 from skywarden.sim.scenarios import builtin_scenario_names, load_scenario, resolve
 
 BUILTIN = [
@@ -110,3 +111,55 @@ def test_scenarios_invalid_file_names_the_problem(
 def test_scenarios_unknown_name_lists_the_builtins() -> None:
     with pytest.raises(ConfigError, match="swarm-800"):
         load_scenario("no-such-scenario")
+
+
+# --- sensor outages ---------------------------------------------------------------------------
+
+RADAR = "{id: r1, type: surveillance_radar, lat: 54.56, lon: 23.93}"
+
+
+def test_scenarios_outages_resolve_sorted_for_every_sensor_of_a_line(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        RADAR,
+        "{id: ac, type: acoustic, lat: 54.5, lon: 25.5, line_to: [54.5, 25.52],"
+        " spacing_m: 1000, outages: [{start_s: 40, end_s: 50}, {start_s: 5, end_s: 20.5}]}",
+    )
+    resolved = resolve(load_scenario(_write(tmp_path, text)))
+    assert len(resolved.sensors) == 2
+    assert all(s.outages == ((5.0, 20.5), (40.0, 50.0)) for s in resolved.sensors)
+    assert resolved.to_json()["sensors"][0]["outages"] == ((5.0, 20.5), (40.0, 50.0))
+    assert resolve(load_scenario(_write(tmp_path, MINIMAL))).sensors[0].outages == ()
+
+
+@pytest.mark.parametrize(
+    ("outages", "expected"),
+    [
+        ("[{start_s: 30, end_s: 20}]", r"sensors.0.outages.0: .*end_s 20.0 is not after .*30.0"),
+        ("[{start_s: 30, end_s: 30}]", r"sensors.0.outages.0: .*end_s 30.0 is not after"),
+        ("[{start_s: 1, end_s: 2}, {start_s: -5, end_s: 2}]", r"sensors.0.outages.1.start_s"),
+        ("[{start_s: 1}]", r"sensors.0.outages.0.end_s: Field required"),
+        ("[{start_s: 1, end_s: 2, until: 3}]", r"sensors.0.outages.0.until"),
+    ],
+)
+def test_scenarios_bad_outage_windows_name_the_problem(
+    tmp_path: Path, outages: str, expected: str
+) -> None:
+    text = MINIMAL.replace(RADAR, RADAR[:-1] + f", outages: {outages}}}")
+    with pytest.raises(ConfigError, match=expected):
+        load_scenario(_write(tmp_path, text))
+
+
+def test_scenarios_no_outages_gives_the_same_detections(tmp_path: Path) -> None:
+    """An explicit empty list is no outage: every draw and every detection as before."""
+    plain = simulate(resolve(load_scenario(_write(tmp_path, MINIMAL))))
+    text = MINIMAL.replace(RADAR, RADAR[:-1] + ", outages: []}")
+    empty = simulate(resolve(load_scenario(_write(tmp_path, text))))
+    assert empty.synth.detections == plain.synth.detections
+    assert len(plain.synth.detections) > 10
+    text = MINIMAL.replace(RADAR, RADAR[:-1] + ", outages: [{start_s: 20, end_s: 40}]}")
+    cut = simulate(resolve(load_scenario(_write(tmp_path, text))))
+    t0 = plain.scenario.start_t_s
+    assert cut.synth.detections == [
+        d for d in plain.synth.detections if not 20.0 <= d.t_s - t0 < 40.0
+    ]
+    assert len(cut.synth.detections) < len(plain.synth.detections)

@@ -39,6 +39,7 @@ from skywarden.sim.sensors import (
     SENSOR_DEFAULTS,
     SensorContext,
     acoustic_pd,
+    drop_outages,
     observe,
     sensor_params,
 )
@@ -700,3 +701,41 @@ def test_observe_same_generator_state_same_output() -> None:
     assert first == again and len(first) > 0
     assert all(d.kind.value == "plot" for _, d in first)
     assert ObjectClass.OWA_DRONE in {t.obj_class for t in truth.targets}
+
+
+# --- outages --------------------------------------------------------------------------------
+
+
+def _in_window(t_s: float, windows: tuple[tuple[float, float], ...]) -> bool:
+    return any(a <= t_s - NIGHT_T0 < b for a, b in windows)
+
+
+def test_outages_drop_what_a_sensor_measured_inside_and_keep_the_rest_identical() -> None:
+    truth = _mixed_truth()
+    windows = ((100.0, 220.0), (400.0, 401.5))
+    with_outages = [
+        dataclasses.replace(s, outages=windows) if s.sensor_id in ("dr", "ac", "112") else s
+        for s in ALL_SENSORS
+    ]
+    plain = synthesize(_scenario(ALL_SENSORS), truth, np.random.default_rng(11))
+    cut = synthesize(_scenario(with_outages), truth, np.random.default_rng(11))
+    out = {"dr", "ac"} | {d.sensor_id for d in plain.detections if isinstance(d, Report)}
+    inside = [d for d in plain.detections if d.sensor_id in out and _in_window(d.t_s, windows)]
+    assert len({d.sensor_id for d in inside}) >= 2, "the windows hold detections to drop"
+    # nothing measured inside a window; everything else the same detection, in the same order
+    assert [d for d in plain.detections if d not in inside] == cut.detections
+    assert not any(d.sensor_id in out and _in_window(d.t_s, windows) for d in cut.detections)
+    dropped = plain.counts_by_sensor["dr"] - cut.counts_by_sensor["dr"]
+    assert dropped == sum(d.sensor_id == "dr" for d in inside) > 0
+    assert cut.counts_by_sensor["lr"] == plain.counts_by_sensor["lr"]
+
+
+def test_outages_window_is_half_open_and_none_changes_nothing() -> None:
+    plots = [
+        (NIGHT_T0 + t + 1.0, Plot(NIGHT_T0 + t, "dr", 54.8, 24.9, 300.0, 15.0, 20.0))
+        for t in (9.999, 10.0, 15.0, 19.999, 20.0)
+    ]
+    kept = drop_outages(plots, ((10.0, 20.0),), NIGHT_T0)
+    assert kept == [plots[0], plots[4]]  # 9.999 s and 20 s kept
+    assert drop_outages(plots, (), NIGHT_T0) == plots
+    assert drop_outages([], ((0.0, 1.0),), NIGHT_T0) == []
