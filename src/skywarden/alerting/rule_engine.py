@@ -321,7 +321,7 @@ class RuleEngine:
                     self._down[tid] = a.down_t_s
                     self._gone[tid] = (
                         f"down: lost at {format_rfc3339(a.down_t_s)[11:19]} where the sensors"
-                        " see to the ground"
+                        " would still detect a flying drone"
                     )
             self._suppressed.pop(tid, None)
             return

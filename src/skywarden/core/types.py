@@ -162,6 +162,9 @@ class TrackUpdate:
     rcs_dbsm: float | None = None
     # Internal too: the sigma of the vertical speed (m/s), NaN where unknown.
     sigma_vu_mps: float = float("nan")
+    # Internal too: the sigma of the horizontal velocity along its least certain axis (m/s),
+    # NaN where unknown; the assessor trusts a forecast heading less the larger it is.
+    sigma_vh_mps: float = float("nan")
     # Internal too: sensor hints the track's detections carried: the latest time it took an
     # acoustic bearing with an engine harmonic (``harmonic:f0=...``), and an RF direction
     # finder's bearing (a drone's control link); None if never.
@@ -169,7 +172,8 @@ class TrackUpdate:
     rf_t_s: float | None = None
     # Internal too: on a deleted track, the time of its last detection when the tracker
     # deleted it as down (lost within a low-covering sensor's coverage, see
-    # ``TrackerConfig.low_cover``); None otherwise.
+    # ``TrackerConfig.low_cover``, or fallen silent where microphones had heard it, see
+    # ``TrackerConfig.heard_min_hits``); None otherwise.
     down_t_s: float | None = None
 
 

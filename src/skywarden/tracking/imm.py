@@ -43,7 +43,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import logsumexp
 
-from skywarden.tracking.kalman import MeasureFn, UpdateResult, ekf_update, pda_update
+from skywarden.tracking.kalman import (
+    MeasureFn,
+    UpdateResult,
+    ekf_update,
+    iekf_update,
+    pda_update,
+)
 from skywarden.tracking.models import MotionNoise, ct_predict, ncv_predict
 
 __all__ = [
@@ -170,16 +176,21 @@ def imm_update(
     R: FloatArray,
     measure: MeasureFn,
     angle_mask: npt.ArrayLike,
+    iterations: int = 1,
 ) -> ImmUpdateResult:
     """Update every model with one measurement per row and update the mode probabilities.
 
     ``measure`` maps ``(N, 7)`` states to ``(z_hat (N, m), H (N, m, 7))`` and is evaluated
     at each model's prediction (so the EKF linearises per model). ``z (N, m)``,
-    ``R (N, m, m)``; ``angle_mask (m,)`` as in :func:`ekf_update`. Mode probabilities are
-    floored at ``MIN_MODE_PROB`` and renormalised.
+    ``R (N, m, m)``; ``angle_mask (m,)`` as in :func:`ekf_update`. ``iterations`` > 1
+    re-linearises each model's update that many times (:func:`kalman.iekf_update`; for
+    bearings). Mode probabilities are floored at ``MIN_MODE_PROB`` and renormalised.
     """
     results = []
     for j in range(xm.shape[1]):
+        if iterations > 1:
+            results.append(iekf_update(xm[:, j], Pm[:, j], z, R, measure, angle_mask, iterations))
+            continue
         z_hat, H = measure(xm[:, j])
         results.append(ekf_update(xm[:, j], Pm[:, j], z, z_hat, H, R, angle_mask))
     return _mode_update(results, mu_pred)

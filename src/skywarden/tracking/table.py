@@ -29,6 +29,11 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 
+# An acoustic contact is over after this long without a bearing (TrackTable.heard_*).
+HEARD_CONTACT_GAP_S = 60.0
+HEARD_COLUMNS = ("heard_first_s", "heard_last_s", "heard_hits", "heard_range_m", "heard_quiet_s")
+
+
 @dataclass(slots=True)
 class TrackTable:
     """Structure of arrays over live tracks; rows are compacted when tracks are deleted."""
@@ -64,6 +69,15 @@ class TrackTable:
     cover_sensor: FloatArray
     cover_last_s: FloatArray
     cover_hits: FloatArray
+    # Its current acoustic contact (bearings of any microphone, contact over after a gap
+    # of ``HEARD_CONTACT_GAP_S``): first and latest time heard, how many bearings, the
+    # farthest its estimate was from the node hearing it, and the seconds of silence since
+    # spent where some node had heard it (the tracker's "fell silent" rule).
+    heard_first_s: FloatArray
+    heard_last_s: FloatArray
+    heard_hits: FloatArray
+    heard_range_m: FloatArray
+    heard_quiet_s: FloatArray
     ids: list[str]
     status: list[TrackStatus]
     identity: list[str | None]
@@ -98,6 +112,11 @@ class TrackTable:
             cover_sensor=np.zeros(0),
             cover_last_s=np.zeros(0),
             cover_hits=np.zeros(0),
+            heard_first_s=np.zeros(0),
+            heard_last_s=np.zeros(0),
+            heard_hits=np.zeros(0),
+            heard_range_m=np.zeros(0),
+            heard_quiet_s=np.zeros(0),
             ids=[],
             status=[],
             identity=[],
@@ -144,6 +163,11 @@ class TrackTable:
         self.cover_sensor = np.append(self.cover_sensor, -1.0)
         self.cover_last_s = np.append(self.cover_last_s, -np.inf)
         self.cover_hits = np.append(self.cover_hits, 0.0)
+        self.heard_first_s = np.append(self.heard_first_s, -np.inf)
+        self.heard_last_s = np.append(self.heard_last_s, -np.inf)
+        self.heard_hits = np.append(self.heard_hits, 0.0)
+        self.heard_range_m = np.append(self.heard_range_m, 0.0)
+        self.heard_quiet_s = np.append(self.heard_quiet_s, 0.0)
         self.ids.append(track_id)
         self.status.append(TrackStatus.TENTATIVE)
         self.identity.append(identity)
@@ -183,6 +207,20 @@ class TrackTable:
         self.cover_last_s[rows] = np.where(same, np.maximum(self.cover_last_s[rows], t_s), t_s)
         self.cover_sensor[rows] = sensor
 
+    def record_heard(self, rows: IntArray, t_s: FloatArray, range_m: FloatArray) -> None:
+        """Note acoustic bearings heard at ``t_s``, each ``range_m`` from its node (rows unique).
+
+        A bearing more than ``HEARD_CONTACT_GAP_S`` after the last one starts a new contact.
+        """
+        if rows.size == 0:
+            return
+        new = t_s - self.heard_last_s[rows] > HEARD_CONTACT_GAP_S
+        self.heard_first_s[rows] = np.where(new, t_s, self.heard_first_s[rows])
+        self.heard_hits[rows] = np.where(new, 0.0, self.heard_hits[rows]) + 1.0
+        self.heard_range_m[rows] = np.maximum(np.where(new, 0.0, self.heard_range_m[rows]), range_m)
+        self.heard_last_s[rows] = np.maximum(self.heard_last_s[rows], t_s)
+        self.heard_quiet_s[rows] = 0.0
+
     def record_nis(self, rows: IntArray, nis_per_dof: FloatArray) -> None:
         """Add each update's normalised innovation squared per degree of freedom."""
         np.add.at(self.nis_sum, rows, nis_per_dof)
@@ -217,6 +255,8 @@ class TrackTable:
         self.cover_sensor[dst] = self.cover_sensor[src]
         self.cover_last_s[dst] = self.cover_last_s[src]
         self.cover_hits[dst] = self.cover_hits[src]
+        for col in HEARD_COLUMNS:
+            getattr(self, col)[dst] = getattr(self, col)[src]
         if self.identity[dst] is None:
             self.identity[dst] = self.identity[src]
 

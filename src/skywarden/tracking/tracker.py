@@ -17,7 +17,8 @@ time). One step:
 4. Assigned pairs update their tracks with the IMM (NCV + coordinated turn,
    ``tracking.imm``) through the detection's measurement model (``tracking.measmodels``:
    3-D position for plots, ADS-B and Remote ID; 2-D position with a 1 km sigma for
-   people's reports; azimuth, or azimuth and elevation, for bearings).
+   people's reports; azimuth, or azimuth and elevation, for bearings, re-linearised
+   ``BEARING_ITERATIONS`` times by ``kalman.iekf_update``).
 5. A detection older than its track (it arrived late) updates the track without moving
    it back in time (out-of-sequence update, ``kalman.oosm_update``) if it is at most
    ``max_lag_s`` old; older ones are counted and dropped.
@@ -37,7 +38,18 @@ time). One step:
    low-cover radius, came down there: it is deleted as down (``TrackUpdate.down_t_s``).
    A drone that flies on is seen again at once and starts a new track; a sensor that
    stops reporting (an outage) takes no track down.
-9. Re-acquisition: a coasting track wider than ``reacquire_sigma_h_m`` takes no plots
+9. Fell silent: microphones cannot show that they are still listening (they send
+   nothing when nothing flies), but they can show a track is gone. A confirmed or
+   coasting track whose acoustic contact (``heard_min_hits`` bearings or more, nothing
+   else detecting it since) goes quiet is down once it has spent long enough predicted
+   where a node had heard it (within ``heard_cover_fraction`` of the farthest range, less
+   one sigma, at which any node heard it) while every such node heard nothing at all:
+   long enough that missing every bearing at the contact's rate is less likely than
+   ``heard_miss_p``, and at least ``down_after_s``. A Shahed-class engine that stops
+   within earshot (10 July 2025: it fell 1.2 km from a node that heard it to the end)
+   takes its track and its alerts down within seconds; a drone flying out of earshot is
+   predicted out of the nodes' reach and coasts on.
+10. Re-acquisition: a coasting track wider than ``reacquire_sigma_h_m`` takes no plots
    (a lone plot would drag it away); when a new track confirms where the lost object
    could be, the coasting track adopts it and goes on under its old id. The pairing, the
    duplicate test and the covariance caps are pure functions in ``tracking.maintenance``.
@@ -118,6 +130,9 @@ BEARING_GATE_EXTRA_DEG = 10.0
 # Capped per horizontal axis at 20 m/s: a cruising drone's heading anywhere within about
 # +/- 40 degrees of its last one; the position uncertainty then grows at most linearly.
 MAX_COAST_SIGMA_V_MPS = 20.0
+# Bearings update tracks with this many linearisations (``kalman.iekf_update``): a
+# coasting track wider than its range to the node is otherwise thrown across the node.
+BEARING_ITERATIONS = 5
 # An acoustic bearing points where the object was when the sound left it, R/c before the
 # node heard it (1.5 km: 4.4 s, 160 m of a Shahed's flight). Speed of sound at 20 °C.
 SPEED_OF_SOUND_MPS = 343.0
@@ -223,6 +238,15 @@ class TrackerConfig:
     # drone still flying there.
     down_after_s: float = 8.0
     down_min_hits: int = 5  # that sensor's detections of it: a stray plot takes nothing down
+    # Fell silent (docstring, item 9): an acoustic contact of at least this many bearings,
+    # then silence where some node had heard it, within this share of the farthest range
+    # any node heard it at, for as long as missing every bearing has at most this
+    # probability at the contact's rate of bearings (capped: a node misses some seconds
+    # even close by).
+    heard_min_hits: int = 10
+    heard_cover_fraction: float = 0.9
+    heard_miss_p: float = 1e-4
+    heard_max_rate: float = 0.8
     # No estimate goes below this height (MSL): the sea. Terrain is not loaded; a track
     # whose height only a 10-degree acoustic elevation measures sank 1.5 km under the
     # ground on 28 July (defended) before this floor.
@@ -292,6 +316,11 @@ class Tracker:
             e, n, _ = frame.to_enu(lat, lon, 0.0)
             self._cover_en_r[k] = (float(e), float(n), radius_m)
         self._cover_heard_s = np.full(len(self._cover_ids), -np.inf)
+        # acoustic nodes by index, and their positions (e, n), as bearings name them
+        self._heard_index: dict[str, int] = {}
+        self._heard_en = np.zeros((0, 2))
+        self._heard_node_s = np.zeros(0)  # when each last heard anything
+        self._life_t_s: float | None = None  # event time of the last lifecycle pass
 
     @property
     def t_s(self) -> float | None:
@@ -314,6 +343,8 @@ class Tracker:
             if k is not None:
                 self._cover_heard_s[int(k)] = max(self._cover_heard_s[int(k)], det.t_s)
         for group in group_detections(self.frame, detections, self.stats.unused_by_kind):
+            if group.acoustic:
+                self._node_heard(group)
             self._fuse(group)
         self._initiate_from_bearings(t_s)
         self._t_s = t_s
@@ -604,7 +635,10 @@ class Tracker:
             r, d = rows[now], dets[now]
             xm, Pm, mu_pred = imm_predict(table.xm[r], table.Pm[r], table.mu[r], dt[now], cfg.imm)
             Pm = cap_omega(Pm)
-            res = imm_update(xm, Pm, mu_pred, group.z[d], group.R[d], measure_fn(group, d), angle)
+            iterations = BEARING_ITERATIONS if group.model.startswith("bearing") else 1
+            res = imm_update(
+                xm, Pm, mu_pred, group.z[d], group.R[d], measure_fn(group, d), angle, iterations
+            )
             xm, Pm = res.xm, res.Pm
             if radial is not None:
                 site, vr, s_vr = radial
@@ -616,6 +650,7 @@ class Tracker:
             keep = self._fixes(group, r, d, t[now])
             table.record_hits(r[keep], t[now][keep])
             self._record_cover(group, r[keep], t[now][keep])
+            self._record_heard(group, r, d, t[now])
             self._record_plots(group, r, t[now])
             self._touched.update(r.tolist())
             self._bind(group, r, d)
@@ -632,11 +667,13 @@ class Tracker:
                     measure_fn(group, d),
                     cfg.imm.noise_ncv,
                     angle,
+                    BEARING_ITERATIONS if group.model.startswith("bearing") else 1,
                 )
                 table.xm[r, j], table.Pm[r, j] = res_j.x, res_j.P
             keep = self._fixes(group, r, d, t[oos])
             table.record_hits(r[keep], t[oos][keep])
             self._record_cover(group, r[keep], t[oos][keep])
+            self._record_heard(group, r, d, t[oos])
             self._record_plots(group, r, t[oos])
             self._touched.update(r.tolist())
             self._bind(group, r, d)
@@ -646,6 +683,62 @@ class Tracker:
         k = self._cover_index.get(group.dets[0].sensor_id)
         if k is not None:
             self._table.record_cover_hits(rows, t, k)
+
+    def _record_heard(
+        self, group: DetectionGroup, rows: IntArray, dets: IntArray, t: FloatArray
+    ) -> None:
+        """Note acoustic bearings the rows took, and how far each was from its node."""
+        if not group.acoustic or rows.size == 0:
+            return
+        table = self._table
+        node = group.sensor_pos_m[dets[0]]  # one node per group
+        x, P = imm_combine(table.xm[rows], table.Pm[rows], table.mu[rows])
+        # how far it was at least (one sigma): a vague track's range says little
+        range_m = np.hypot(x[:, 0] - node[0], x[:, 1] - node[1]) - sigma_h_m(P)
+        table.record_heard(rows, t, range_m)
+
+    def _node_heard(self, group: DetectionGroup) -> None:
+        """Note that an acoustic node heard something (anything: its silence is what counts)."""
+        sid = group.dets[0].sensor_id
+        k = self._heard_index.get(sid)
+        if k is None:
+            k = self._heard_index[sid] = len(self._heard_index)
+            self._heard_en = np.vstack([self._heard_en, group.sensor_pos_m[:1, :2]])
+            self._heard_node_s = np.append(self._heard_node_s, -np.inf)
+        self._heard_node_s[k] = max(self._heard_node_s[k], float(group.t_s.max()))
+
+    def _fell_silent(self, t_s: float, x: FloatArray, dt_s: float) -> npt.NDArray[np.bool_]:
+        """Tell which tracks the microphones that heard them no longer hear (docstring, 9).
+
+        Adds ``dt_s`` to the quiet time of each track predicted within
+        ``heard_cover_fraction`` of its contact's farthest range from some node, while
+        every such node is silent (a node that hears anything, even a bearing the track
+        did not take, starts the quiet time again), and is true where that quiet time
+        makes missing every bearing less likely than ``heard_miss_p`` at the contact's
+        rate.
+        """
+        table, cfg = self._table, self.config
+        out = np.zeros(len(table), dtype=bool)
+        cand = (
+            (table.heard_hits >= cfg.heard_min_hits)
+            & (table.heard_last_s >= table.last_hit_s)  # nothing else saw it later
+            & (table.heard_last_s < t_s)
+        )
+        if not cand.any():
+            return out
+        rows = np.flatnonzero(cand)
+        en = self._heard_en
+        dist = np.hypot(x[rows, None, 0] - en[None, :, 0], x[rows, None, 1] - en[None, :, 1])
+        near = dist <= cfg.heard_cover_fraction * table.heard_range_m[rows, None]
+        spoke = (near & (self._heard_node_s >= t_s - dt_s)[None, :]).any(axis=1)
+        quiet = table.heard_quiet_s[rows] + np.where(near.any(axis=1), dt_s, 0.0)
+        table.heard_quiet_s[rows] = np.where(spoke, 0.0, quiet)
+        span_s = np.maximum(table.heard_last_s[rows] - table.heard_first_s[rows], 1.0)
+        rate = np.minimum(table.heard_hits[rows] / span_s, cfg.heard_max_rate)
+        need_s = np.maximum(cfg.down_after_s, np.log(cfg.heard_miss_p) / np.log1p(-rate))
+        settled = np.array([table.status[i] is not TrackStatus.TENTATIVE for i in rows.tolist()])
+        out[rows] = (table.heard_quiet_s[rows] >= need_s) & settled
+        return out
 
     def _down(self, t_s: float, x: FloatArray, silent: FloatArray) -> npt.NDArray[np.bool_]:
         """Tell which tracks came down within a low-covering sensor's view (docstring, 8)."""
@@ -862,6 +955,9 @@ class Tracker:
         duplicate |= absorbed
         silent = t_s - table.last_hit_s
         down = self._down(t_s, x, silent)
+        dt_s = 0.0 if self._life_t_s is None else max(t_s - self._life_t_s, 0.0)
+        self._life_t_s = t_s
+        down |= self._fell_silent(t_s, x, dt_s)
         established = (table.last_hit_s - table.confirmed_s >= cfg.established_after_s) & (
             table.n_hits >= cfg.established_hits
         )
@@ -957,6 +1053,7 @@ class Tracker:
         hit_rate = recent_hit_rate(table.plot_hits_s[idx], table.plot_revisit_s[idx])
         sigma_v = np.sqrt(P[idx, 2, 2])
         sigma_vu = np.sqrt(P[idx, 5, 5])
+        sigma_vh = np.sqrt(np.linalg.eigvalsh(P[idx, 3:5, 3:5])[:, -1])
         return [
             TrackUpdate(
                 t_s=t_s,
@@ -974,9 +1071,12 @@ class Tracker:
                 hit_rate=None if np.isnan(hit_rate[k]) else float(hit_rate[k]),
                 rcs_dbsm=None if np.isnan(table.rcs_dbsm[i]) else float(table.rcs_dbsm[i]),
                 sigma_vu_mps=float(sigma_vu[k]),
+                sigma_vh_mps=float(sigma_vh[k]),
                 harmonic_t_s=None if np.isnan(table.harmonic_s[i]) else float(table.harmonic_s[i]),
                 rf_t_s=None if np.isnan(table.rf_s[i]) else float(table.rf_s[i]),
-                down_t_s=float(table.last_hit_s[i]) if down[i] else None,
+                down_t_s=float(max(table.last_hit_s[i], table.heard_last_s[i]))
+                if down[i]
+                else None,
             )
             for k, i in enumerate(idx.tolist())
         ]
