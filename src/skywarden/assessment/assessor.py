@@ -117,6 +117,12 @@ class AssessorConfig:
     # defended: 30 degrees off for 20 s on the acoustic line, which put a municipality
     # 31 km off the path on the corridor). A turn reaches the forecast this much later.
     forecast_velocity_tau_s: float = 30.0
+    # ...and each velocity enters that mean weighted by how sure the tracker is of it: one
+    # this uncertain (``TrackUpdate.sigma_vh_mps``) at half weight. A radar track's velocity
+    # (1-3 m/s) counts almost in full; bearings after a long coast (10-20 m/s) barely move
+    # the forecast heading (28 July, defended, other draws: 40 degrees off for a minute
+    # after the acoustic line, which warned Širvintos, 32 km off the path).
+    forecast_velocity_sigma_mps: float = 5.0
     # At most this many forecasts per batch (about 15 ms of zone look-ups): tracks seen by
     # the same radar scan fall due together, and a batch must not wait on all of them.
     max_forecasts_per_batch: int = 64
@@ -508,13 +514,16 @@ class Assessor:
     def _smoothed_velocity(
         self, updates: Sequence[TrackUpdate], ve: FloatArray, vn: FloatArray
     ) -> tuple[FloatArray, FloatArray]:
-        """Each track's exponentially averaged horizontal velocity (``forecast_velocity_tau_s``)."""
+        """Each track's averaged horizontal velocity (``AssessorConfig.forecast_velocity_*``)."""
         tau_s = self.config.forecast_velocity_tau_s
+        s2 = self.config.forecast_velocity_sigma_mps**2
         out_e, out_n = ve.copy(), vn.copy()
         for k, u in enumerate(updates):
             prev = self._mean_vel.get(u.track_id)
             if prev is not None and tau_s > 0.0:
                 w = min(max(u.t_s - prev[0], 0.0) / tau_s, 1.0)
+                if math.isfinite(u.sigma_vh_mps):
+                    w *= s2 / (s2 + u.sigma_vh_mps**2)
                 out_e[k] = prev[1] + w * (ve[k] - prev[1])
                 out_n[k] = prev[2] + w * (vn[k] - prev[2])
             self._mean_vel[u.track_id] = (u.t_s, float(out_e[k]), float(out_n[k]))

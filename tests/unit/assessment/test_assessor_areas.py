@@ -152,3 +152,30 @@ def test_other_classes_have_no_area_and_a_deleted_track_is_forgotten() -> None:
     assert last.area_kind is None and last.area_radius_m is None
     assessor.assess([replace(ups[-1], t_s=ups[-1].t_s + 5.0, status=TrackStatus.DELETED)])
     assert "A-1" not in assessor._first_t_s
+
+
+def _swing(sigma_vh_mps: float) -> tuple[float, float]:
+    """Forecast velocity after 60 s east at 30 m/s, then 20 s of bearings saying north."""
+    assessor = Assessor(GEO)
+    east = _track("T-1", (54.6, 25.6), (30.0, 0.0), 300.0, 7)
+    east = [replace(u, sigma_vh_mps=1.0) for u in east]
+    north = [
+        replace(u, t_s=east[-1].t_s + 10.0 * (k + 1), vel_e_mps=0.0, vel_n_mps=30.0,
+                sigma_vh_mps=sigma_vh_mps)
+        for k, u in enumerate(east[:2])
+    ]  # fmt: skip
+    ve = np.zeros(1)
+    for u in [*east, *north]:
+        ve_k, vn_k = assessor._smoothed_velocity(
+            [u], np.array([u.vel_e_mps]), np.array([u.vel_n_mps])
+        )
+        ve = np.array([ve_k[0], vn_k[0]])
+    return float(ve[0]), float(ve[1])
+
+
+def test_assessor_forecast_heading_follows_a_sure_velocity_and_barely_a_vague_one() -> None:
+    sure_e, sure_n = _swing(sigma_vh_mps=1.0)  # a radar's velocity: the turn is real
+    vague_e, vague_n = _swing(sigma_vh_mps=20.0)  # bearings after a long coast
+    assert np.degrees(np.arctan2(sure_n, sure_e)) > 45.0
+    assert np.degrees(np.arctan2(vague_n, vague_e)) < 10.0
+    assert vague_e > 25.0
