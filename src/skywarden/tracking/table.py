@@ -53,6 +53,7 @@ class TrackTable:
     nis_n: FloatArray  # number of those updates
     rcs_dbsm: FloatArray  # smoothed radar cross-section of its plots, NaN without one
     fix_s: FloatArray  # latest position fix: a plot or report, or bearings of two sensors
+    crossed_start: FloatArray  # 1 for a track started from crossing bearings, else 0
     bearing_s: FloatArray  # latest bearing it took, and that bearing's sensor (index, -1)
     bearing_sensor: FloatArray
     bearing_az: FloatArray  # that bearing's azimuth (degrees)
@@ -100,6 +101,7 @@ class TrackTable:
             nis_sum=np.zeros(0),
             nis_n=np.zeros(0),
             fix_s=np.zeros(0),
+            crossed_start=np.zeros(0),
             bearing_s=np.zeros(0),
             bearing_sensor=np.zeros(0),
             bearing_az=np.zeros(0),
@@ -151,6 +153,7 @@ class TrackTable:
         self.nis_sum = np.append(self.nis_sum, 0.0)
         self.nis_n = np.append(self.nis_n, 0.0)
         self.fix_s = np.append(self.fix_s, t_s)
+        self.crossed_start = np.append(self.crossed_start, 0.0)
         self.bearing_s = np.append(self.bearing_s, -np.inf)
         self.bearing_sensor = np.append(self.bearing_sensor, -1.0)
         self.bearing_az = np.append(self.bearing_az, np.nan)

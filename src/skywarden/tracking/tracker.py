@@ -27,8 +27,9 @@ time). One step:
    (``tracking.initiation.find_crossings``) start a track at the fix.
    An acoustic bearing is used at the time its sound left the object (``t - R/c``).
 7. Lifecycle: a track is confirmed once it has ``confirm_hits`` detections within
-   ``confirm_window_s``; it coasts after ``coast_after_s`` without one and is deleted
-   after ``max_coast_s`` or when its horizontal sigma exceeds ``max_sigma_h_m`` (longer
+   ``confirm_window_s`` (and, if one plot or report started it, a position fix since);
+   it coasts after ``coast_after_s`` without one and is deleted after ``max_coast_s``
+   or when its horizontal sigma exceeds ``max_sigma_h_m`` (longer
    and wider limits for an established track); a tentative track not fed for
    ``tentative_timeout_s`` is deleted.
 8. Down: a confirmed or coasting track that a *low-covering* sensor (``low_cover``: a
@@ -908,6 +909,7 @@ class Tracker:
             if hits >= 2:
                 self._table.hit_times_s[row, -min(hits, self._table.hit_memory) :] = crossing.t_s
             self._table.n_hits[row] = hits
+            self._table.crossed_start[row] = 1.0
             for k in crossing.det_indices.tolist():
                 g, d = waiting[k]
                 self._note_hint(row, g.dets[d])
@@ -946,7 +948,11 @@ class Tracker:
         window_s = (m_hits + 1) * table.revisit_s
         m_of_n = np.isfinite(oldest) & (table.last_hit_s - oldest <= window_s)
         fits = table.nis_sum <= MAX_CONFIRM_NIS_PER_DOF * np.maximum(table.nis_n, 1.0)
-        m_of_n &= fits
+        # and, for a track started from one plot, a position fix after it: one plot
+        # (clutter, often) and the bearings of a lone camera that follow it along its line
+        # of sight locate nothing (confusers: a red alert over Vilnius). A track started
+        # from crossing bearings began with its fix.
+        m_of_n &= fits & ((table.fix_s > table.first_hit_s) | (table.crossed_start > 0.0))
         absorbed = self._reacquire(m_of_n, touched)
         table.xm = above_floor(table.xm, table.Pm, cfg.floor_alt_m, self.frame.alt0_m)
         x, P = imm_combine(table.xm, table.Pm, table.mu)

@@ -106,3 +106,21 @@ def test_two_sensors_fix_a_track_only_where_their_rays_cross_well() -> None:
     parallel = _radar_then_bearings(["ac-1", "ac-3"])
     later = [s for t, s in parallel.items() if t >= 70]
     assert later and all(s is not TrackStatus.CONFIRMED for s in later)
+
+
+def _plot_then_camera(second_plot: bool) -> set[TrackStatus]:
+    """One plot at (0, 1000), then one node's bearings following the object each second."""
+    tracker = Tracker(FRAME, TrackerConfig(revisit_s={"radar-1": 10.0}))
+    steps: list[tuple[float, list]] = [(0.0, [_plot(0.0, 0.0, 1000.0)])]  # type: ignore[type-arg]
+    for t in range(1, 25):
+        dets: list = [_bearing("ac-1", float(t), 10.0 * t, 1000.0)]  # type: ignore[type-arg]
+        if second_plot and t == 10:
+            dets.append(_plot(10.0, 100.0, 1000.0))
+        steps.append((float(t), dets))
+    return {u.status for u in _fly(tracker, steps) if u.track_id == "T-000001"}
+
+
+def test_one_plot_and_a_lone_sensors_bearings_confirm_nothing() -> None:
+    # the bearings fit the plot's track (it sits on their line) but locate nothing
+    assert TrackStatus.CONFIRMED not in _plot_then_camera(second_plot=False)
+    assert TrackStatus.CONFIRMED in _plot_then_camera(second_plot=True)
