@@ -19,8 +19,10 @@ from skywarden.sim.sensors import sensor_params
 from skywarden.tracking.tracker import TrackerConfig
 
 __all__ = [
+    "BEARING_REACH_FACTOR",
     "SILENT_SCANS_MIN",
     "SILENT_SCANS_NATS",
+    "bearing_reach",
     "clutter_densities",
     "false_plots_per_scan",
     "low_cover",
@@ -43,6 +45,8 @@ DOPPLER_SIGMA_FLOOR_MPS = {"surveillance_radar": 5.0}
 # its 5 km (their RCS), an EO/IR camera to 1.5 km of its 4 km. Long-range radars lose
 # low drones under their horizon and in the clutter: never low cover.
 LOW_COVER_FRACTION = {"drone_radar": 0.6, "eo_ir": 0.375}
+# A bearing sensor's reach over its Shahed-class range (bearing_reach).
+BEARING_REACH_FACTOR = {"acoustic": 1.25, "rf_df": 1.25}
 # A working radar sends Poisson(λ) false plots a scan, so it sends nothing for N scans in
 # a row with probability exp(-λN). Asking λN >= 14 puts that below 1e-6 (exp(-14) =
 # 8.3e-7): a radar scanning every second (86,400 scans a day) is then taken down for no
@@ -67,6 +71,7 @@ def tracker_config(scenario: ResolvedScenario) -> TrackerConfig:
             if s.type in RADAR_MODELS
         },
         low_cover=low_cover(scenario),
+        bearing_reach_m=bearing_reach(scenario),
     )
 
 
@@ -83,6 +88,20 @@ def radar_sites(scenario: ResolvedScenario) -> dict[str, tuple[float, float, flo
     """Position (lat, lon, antenna altitude in metres) of every radar, by sensor id."""
     return {
         s.sensor_id: (s.lat, s.lon, s.alt_m) for s in scenario.sensors if s.type in RADAR_MODELS
+    }
+
+
+def bearing_reach(scenario: ResolvedScenario) -> dict[str, float]:
+    """How far each microphone and RF direction finder detects anything, by sensor id.
+
+    Their ``range_m`` is for a Shahed-class target (a microphone's Pd falls to zero over
+    1-1.2 times it, :func:`skywarden.sim.sensors.acoustic_pd`); :data:`BEARING_REACH_FACTOR`
+    adds a margin. Cameras are left out: they see an aircraft farther than a drone.
+    """
+    return {
+        s.sensor_id: BEARING_REACH_FACTOR[s.type] * sensor_params(s).range_m
+        for s in scenario.sensors
+        if s.type in BEARING_REACH_FACTOR
     }
 
 

@@ -219,6 +219,11 @@ class TrackerConfig:
     max_lag_s: float = 900.0  # people's reports arrive up to 10-15 minutes late
     bearing_window_s: float = 5.0  # bearings from different nodes within this may cross
     bearing_max_range_m: float = 8000.0  # acoustic/RF/EO nodes hear a few km at most
+    # How far each bearing sensor detects anything at all, by sensor id (from the sensor
+    # registry; others: ``bearing_max_range_m``). A bearing is offered only to tracks that
+    # may be that close (predicted distance less one sigma): on 28 July, drawn with seed 2,
+    # a microphone's false alarm 5 km from the coasting drone pulled its track 3.7 km north.
+    bearing_reach_m: Mapping[str, float] = field(default_factory=dict)
     min_cross_angle_deg: float = 15.0  # shallower crossings locate badly along the rays
     # A lone sensor's bearings keep a track alive this long after its last position fix
     # (a plot, a report, or bearings of two sensors crossing): see Tracker._fixes.
@@ -562,9 +567,16 @@ class Tracker:
         sigma_trk = np.sqrt(np.maximum(P[:, 0, 0], P[:, 1, 1])) + np.abs(dt) * 5.0
         if group.model.startswith("bearing"):
             half = GATE_RADIUS_SIGMAS * group.sigma_h_m + BEARING_GATE_EXTRA_DEG
-            return candidate_pairs_bearing(
-                en, group.en_m, group.z[:, 0], self.config.bearing_max_range_m, half
+            cfg = self.config
+            ti, di = candidate_pairs_bearing(
+                en, group.en_m, group.z[:, 0], cfg.bearing_max_range_m, half
             )
+            reach = cfg.bearing_reach_m.get(group.dets[0].sensor_id)  # one sensor per group
+            if reach is not None and ti.size:
+                dist = np.hypot(*(en[ti] - group.en_m[di]).T)
+                near = dist - sigma_trk[ti] <= reach
+                ti, di = ti[near], di[near]
+            return ti, di
         # tracks whose own uncertainty is extreme are paired by brute force, the rest by KD
         big = sigma_trk > np.percentile(sigma_trk, 95)
         small_rows = np.flatnonzero(~big)
