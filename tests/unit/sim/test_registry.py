@@ -1,4 +1,4 @@
-"""The sensor registry of a simulated scenario: silence limits of the radars."""
+"""The sensor registry of a simulated scenario: silence limits, bearing sensors' reach."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import pytest
 from scipy import stats
 
 from skywarden.sim.registry import (
+    BEARING_REACH_FACTOR,
     SILENT_SCANS_MIN,
     SILENT_SCANS_NATS,
+    bearing_reach,
     false_plots_per_scan,
     silence_limits,
+    tracker_config,
 )
 from skywarden.sim.scenarios import ResolvedScenario, SensorSpec, load_scenario, resolve
 from skywarden.sim.sensors import SensorContext, observe
@@ -108,3 +111,18 @@ def test_registry_silence_limits_of_the_defended_28_july_scenario() -> None:
         "dr-vilnius-north": pytest.approx(5.25),
         "dr-gaiziunai": pytest.approx(5.25),
     }
+
+
+def test_registry_bearing_reach_of_microphones_and_rf_finders_not_cameras() -> None:
+    scenario = _scenario(
+        _sensor("acoustic", "ac-1", range_m=2000.0),
+        _sensor("rf_df", "rf-1"),
+        _sensor("eo_ir", "eo-1"),
+        _sensor("drone_radar", "dr-1"),
+    )
+    reach = bearing_reach(scenario)
+    assert reach == {
+        "ac-1": BEARING_REACH_FACTOR["acoustic"] * 2000.0,
+        "rf-1": BEARING_REACH_FACTOR["rf_df"] * 3000.0,
+    }
+    assert tracker_config(scenario).bearing_reach_m == reach

@@ -124,3 +124,21 @@ def test_one_plot_and_a_lone_sensors_bearings_confirm_nothing() -> None:
     # the bearings fit the plot's track (it sits on their line) but locate nothing
     assert TrackStatus.CONFIRMED not in _plot_then_camera(second_plot=False)
     assert TrackStatus.CONFIRMED in _plot_then_camera(second_plot=True)
+
+
+def _radar_track_then_bearing(reach_m: float | None) -> int:
+    """A radar track 5 km north of node ac-1, then a bearing of ac-1 pointing at it."""
+    reach = {} if reach_m is None else {"ac-1": reach_m}
+    tracker = Tracker(FRAME, TrackerConfig(revisit_s={"radar-1": 1.0}, bearing_reach_m=reach))
+    steps: list[tuple[float, list]] = [  # type: ignore[type-arg]
+        (float(t), [_plot(float(t), -1500.0, 5000.0 + 10.0 * t)]) for t in range(8)
+    ]
+    steps.append((8.0, [_bearing("ac-1", 8.0, -1500.0, 5080.0)]))
+    _fly(tracker, steps)
+    return int(tracker.stats.unused_by_kind["bearing"]) + len(tracker._bearings)
+
+
+def test_a_bearing_goes_only_to_tracks_within_its_sensors_reach() -> None:
+    assert _radar_track_then_bearing(reach_m=None) == 0  # the track takes it
+    assert _radar_track_then_bearing(reach_m=9000.0) == 0
+    assert _radar_track_then_bearing(reach_m=2500.0) == 1  # 5 km off: left unassigned
