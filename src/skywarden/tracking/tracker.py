@@ -219,10 +219,11 @@ class TrackerConfig:
     max_lag_s: float = 900.0  # people's reports arrive up to 10-15 minutes late
     bearing_window_s: float = 5.0  # bearings from different nodes within this may cross
     bearing_max_range_m: float = 8000.0  # acoustic/RF/EO nodes hear a few km at most
-    # How far each bearing sensor detects anything at all, by sensor id (from the sensor
-    # registry; others: ``bearing_max_range_m``). A bearing is offered only to tracks that
-    # may be that close (predicted distance less one sigma): on 28 July, drawn with seed 2,
-    # a microphone's false alarm 5 km from the coasting drone pulled its track 3.7 km north.
+    # How far each bearing sensor detects a Shahed-class drone, by sensor id (from the
+    # sensor registry). A bearing is offered to a coasting track only if it may be that
+    # close (predicted distance less one sigma): on 28 July, drawn with seed 2, a
+    # microphone's false alarm 5 km from the coasting drone pulled its track 3.7 km north.
+    # Tracks a sensor holds are not limited: a light aircraft is heard farther.
     bearing_reach_m: Mapping[str, float] = field(default_factory=dict)
     min_cross_angle_deg: float = 15.0  # shallower crossings locate badly along the rays
     # A lone sensor's bearings keep a track alive this long after its last position fix
@@ -574,7 +575,8 @@ class Tracker:
             reach = cfg.bearing_reach_m.get(group.dets[0].sensor_id)  # one sensor per group
             if reach is not None and ti.size:
                 dist = np.hypot(*(en[ti] - group.en_m[di]).T)
-                near = dist - sigma_trk[ti] <= reach
+                coasting = np.array([table.status[i] is TrackStatus.COASTING for i in ti])
+                near = ~coasting | (dist - sigma_trk[ti] <= reach)
                 ti, di = ti[near], di[near]
             return ti, di
         # tracks whose own uncertainty is extreme are paired by brute force, the rest by KD

@@ -126,19 +126,23 @@ def test_one_plot_and_a_lone_sensors_bearings_confirm_nothing() -> None:
     assert TrackStatus.CONFIRMED in _plot_then_camera(second_plot=True)
 
 
-def _radar_track_then_bearing(reach_m: float | None) -> int:
-    """A radar track 5 km north of node ac-1, then a bearing of ac-1 pointing at it."""
+def _coasting_track_then_bearing(reach_m: float | None, coast: bool = True) -> int:
+    """A radar track 5 km north of node ac-1 (coasting after 20 s without plots, or fed
+    on), then a bearing of ac-1 pointing at it; returns the bearings left unassigned."""
     reach = {} if reach_m is None else {"ac-1": reach_m}
     tracker = Tracker(FRAME, TrackerConfig(revisit_s={"radar-1": 1.0}, bearing_reach_m=reach))
     steps: list[tuple[float, list]] = [  # type: ignore[type-arg]
-        (float(t), [_plot(float(t), -1500.0, 5000.0 + 10.0 * t)]) for t in range(8)
+        (float(t), [_plot(float(t), -1500.0, 5000.0 + 10.0 * t)] if t < 8 or not coast else [])
+        for t in range(30)
     ]
-    steps.append((8.0, [_bearing("ac-1", 8.0, -1500.0, 5080.0)]))
+    steps.append((30.0, [_bearing("ac-1", 30.0, -1500.0, 5300.0)]))
     _fly(tracker, steps)
     return int(tracker.stats.unused_by_kind["bearing"]) + len(tracker._bearings)
 
 
-def test_a_bearing_goes_only_to_tracks_within_its_sensors_reach() -> None:
-    assert _radar_track_then_bearing(reach_m=None) == 0  # the track takes it
-    assert _radar_track_then_bearing(reach_m=9000.0) == 0
-    assert _radar_track_then_bearing(reach_m=2500.0) == 1  # 5 km off: left unassigned
+def test_a_bearing_goes_to_a_coasting_track_only_within_its_sensors_reach() -> None:
+    assert _coasting_track_then_bearing(reach_m=None) == 0  # the track takes it
+    assert _coasting_track_then_bearing(reach_m=9000.0) == 0
+    assert _coasting_track_then_bearing(reach_m=2500.0) == 1  # 5.3 km off: left unassigned
+    # a track a sensor holds is not limited (a light aircraft is heard farther)
+    assert _coasting_track_then_bearing(reach_m=2500.0, coast=False) == 0
