@@ -437,10 +437,13 @@ class Tracker:
             and cost.size
         ):
             done = self._update_jpda(group, tr_idx, det_idx, cost, t_pair, density, threshold)
-            if done.size and pairs.size:  # their GNN pairs only count as hits
+            if done.size and pairs.size:  # their GNN pairs only count as hits (and fixes)
                 hit = np.isin(pairs[:, 0], done)
-                table.record_hits(pairs[hit, 0], t_upd[hit])
-                self._record_plots(group, pairs[hit, 0], t_upd[hit])
+                rows_hit, t_hit = pairs[hit, 0], t_upd[hit]
+                table.record_hits(rows_hit, t_hit)
+                table.fix_s[rows_hit] = np.maximum(table.fix_s[rows_hit], t_hit)
+                self._record_cover(group, rows_hit, t_hit)
+                self._record_plots(group, rows_hit, t_hit)
                 pairs, t_upd = pairs[~hit], t_upd[~hit]
         if forced_d:
             pairs = np.concatenate([pairs, np.column_stack([forced_t, forced_d])]).astype(np.intp)

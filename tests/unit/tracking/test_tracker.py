@@ -257,3 +257,16 @@ def test_adopting_a_track_keeps_the_latest_plots_of_both() -> None:
     table.record_plot_hits(np.array([1]), np.array([10.0]), 1.0)
     table.adopt(0, 1)
     assert table.plot_hits_s[0, -4:].tolist() == [1.0, 2.0, 3.0, 10.0]
+
+
+@pytest.mark.parametrize("association", ["gnn", "jpda"])
+def test_tracker_confirms_a_drone_as_soon_with_jpda_as_with_gnn(association: str) -> None:
+    # a JPDA-updated track's plots are hits and fixes too (confirmation needs a fix after
+    # the first detection)
+    tracker = Tracker(FRAME, TrackerConfig(revisit_s={"radar-1": 1.0}, association=association))
+    confirmed_at = None
+    for t in range(12):
+        for u in tracker.step(T0 + t, [_plot(float(t), 30.0 * t, 0.0)]):
+            if u.status is TrackStatus.CONFIRMED and confirmed_at is None:
+                confirmed_at = t
+    assert confirmed_at is not None and confirmed_at <= 5
