@@ -61,6 +61,7 @@ one ``SiteFrame`` (the sector). Not thread-safe: one tracker belongs to one pipe
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -264,6 +265,21 @@ class TrackerConfig:
             raise ValueError(
                 f"association must be one of {', '.join(ASSOCIATIONS)}, got {self.association!r}"
             )
+        if self.heard_min_hits < 1:
+            raise ValueError(f"heard_min_hits must be at least 1, got {self.heard_min_hits}")
+        if not 0.0 < self.heard_cover_fraction <= 1.0:
+            raise ValueError(
+                f"heard_cover_fraction must be in (0, 1], got {self.heard_cover_fraction}"
+            )
+        for name in ("heard_miss_p", "heard_max_rate"):
+            value = getattr(self, name)
+            if not 0.0 < value < 1.0:
+                raise ValueError(f"{name} must be in (0, 1), got {value}")
+        for sensor_id, reach_m in self.bearing_reach_m.items():
+            if not (math.isfinite(reach_m) and reach_m > 0.0):
+                raise ValueError(
+                    f"bearing_reach_m[{sensor_id!r}] must be finite and positive, got {reach_m}"
+                )
 
 
 @dataclass(slots=True)

@@ -1,5 +1,7 @@
 """A track the microphones that heard it no longer hear, where they would, is down (item 9)."""
 
+import pytest
+
 from skywarden.core.enums import BearingSource, TrackStatus
 from skywarden.core.types import Bearing, TrackUpdate
 from skywarden.geo.frames import SiteFrame
@@ -73,3 +75,20 @@ def test_a_node_still_hearing_something_takes_nothing_down() -> None:
     drone = _drone(_run(heard_until_s=66.0, end_s=100.0, other_sound=True))
     assert drone[-1].status is not TrackStatus.DELETED
     assert all(u.down_t_s is None for u in drone)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "match"),
+    [
+        ("heard_min_hits", 0, "heard_min_hits"),
+        ("heard_cover_fraction", 1.5, "heard_cover_fraction"),
+        ("heard_miss_p", 0.0, "heard_miss_p"),
+        ("heard_max_rate", 1.0, "heard_max_rate"),
+        ("bearing_reach_m", {"ac-1": -5.0}, "bearing_reach_m\\['ac-1'\\]"),
+    ],
+)
+def test_the_fell_silent_and_reach_settings_are_checked(
+    field: str, value: object, match: str
+) -> None:
+    with pytest.raises(ValueError, match=match):
+        TrackerConfig(**{field: value})  # type: ignore[arg-type]
