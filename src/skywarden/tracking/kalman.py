@@ -98,10 +98,20 @@ def ekf_update(
 
     ``angle_mask`` is an ``(m,)`` bool array (``measmodels.ANGLE_COMPONENTS[...]``).
     """
-    nu = innovation(z, z_hat, angle_mask)
-    Ht = np.swapaxes(H, 1, 2)
-    S = _symmetrise(H @ P @ Ht + R)
-    gain = np.swapaxes(np.linalg.solve(S, H @ P), 1, 2)  # P H^T S^-1 (S and P symmetric)
+    return _linear_update(x, P, H, R, innovation(z, z_hat, angle_mask))
+
+
+def _gain(P: FloatArray, H: FloatArray, R: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Innovation covariance ``S = H P H^T + R`` and Kalman gain ``P H^T S^-1``."""
+    S = _symmetrise(H @ P @ np.swapaxes(H, 1, 2) + R)
+    return S, np.swapaxes(np.linalg.solve(S, H @ P), 1, 2)  # S and P symmetric
+
+
+def _linear_update(
+    x: FloatArray, P: FloatArray, H: FloatArray, R: FloatArray, nu: FloatArray
+) -> UpdateResult:
+    """Update with innovation ``nu`` and Jacobian ``H``: Joseph form and log-likelihood."""
+    S, gain = _gain(P, H, R)
     x_new = x + np.einsum("kim,km->ki", gain, nu)
     ikh = np.eye(x.shape[1]) - gain @ H
     P_new = ikh @ P @ np.swapaxes(ikh, 1, 2) + gain @ R @ np.swapaxes(gain, 1, 2)
@@ -137,20 +147,40 @@ def iekf_update(
     """
     if iterations < 1:
         raise ValueError(f"iterations must be at least 1, got {iterations}")
+    xi = _iterate(x, P, z, R, measure, angle_mask, iterations - 1)
+    z_hat, H = measure(xi)
+    return _linear_update(x, P, H, R, _mapped_innovation(z, z_hat, H, x, xi, angle_mask))
+
+
+def _iterate(
+    x: FloatArray,
+    P: FloatArray,
+    z: FloatArray,
+    R: FloatArray,
+    measure: MeasureFn,
+    angle_mask: npt.ArrayLike,
+    steps: int,
+) -> FloatArray:
+    """Return the posterior mean after ``steps`` Gauss-Newton iterates from ``x, P`` (IEKF)."""
     xi = x
-    Ht = gain = H = S = nu = np.empty(0)
-    for _ in range(iterations):
+    for _ in range(steps):
         z_hat, H = measure(xi)
-        nu = innovation(z, z_hat, angle_mask) - np.einsum("kmi,ki->km", H, x - xi)
-        Ht = np.swapaxes(H, 1, 2)
-        S = _symmetrise(H @ P @ Ht + R)
-        gain = np.swapaxes(np.linalg.solve(S, H @ P), 1, 2)
-        xi = x + np.einsum("kim,km->ki", gain, nu)
-    ikh = np.eye(x.shape[1]) - gain @ H
-    P_new = ikh @ P @ np.swapaxes(ikh, 1, 2) + gain @ R @ np.swapaxes(gain, 1, 2)
-    d2 = innovation_d2(nu, S)
-    _sign, logdet = np.linalg.slogdet(2.0 * np.pi * S)
-    return UpdateResult(xi, _symmetrise(P_new), nu, S, -0.5 * (d2 + logdet))
+        _S, gain = _gain(P, H, R)
+        xi = x + np.einsum("kim,km->ki", gain, _mapped_innovation(z, z_hat, H, x, xi, angle_mask))
+    return xi
+
+
+def _mapped_innovation(
+    z: FloatArray,
+    z_hat: FloatArray,
+    H: FloatArray,
+    x: FloatArray,
+    xi: FloatArray,
+    angle_mask: npt.ArrayLike,
+) -> FloatArray:
+    """``z - h(x_i) - H_i (x - x_i)``: the innovation linearised at ``x_i``, seen from ``x``."""
+    lin: FloatArray = np.einsum("kmi,ki->km", H, x - xi)
+    return innovation(z, z_hat, angle_mask) - lin
 
 
 def pda_update(
@@ -286,15 +316,13 @@ def oosm_update(
     if iterations < 1 or (iterations > 1 and not callable(measure)):
         raise ValueError("iterations must be at least 1, and more needs a callable measure")
     x_d, P_d, P_kd = ncv_retrodict(x_now, P_now, dt_back_s, noise)
-    xi = x_d
-    for i in range(iterations):
-        z_hat, H = measure(xi) if callable(measure) else measure
-        nu = innovation(z, z_hat, angle_mask) - np.einsum("kmi,ki->km", H, x_d - xi)
-        Ht = np.swapaxes(H, 1, 2)
-        S = _symmetrise(H @ P_d @ Ht + R)
-        if i + 1 < iterations:  # the iterate of the measured (past) state
-            gain_d = np.swapaxes(np.linalg.solve(S, H @ P_d), 1, 2)
-            xi = x_d + np.einsum("kim,km->ki", gain_d, nu)
+    if callable(measure):  # iterates of the measured (past) state, then its linearisation
+        xi = _iterate(x_d, P_d, z, R, measure, angle_mask, iterations - 1)
+        z_hat, H = measure(xi)
+    else:
+        xi, (z_hat, H) = x_d, measure
+    nu = _mapped_innovation(z, z_hat, H, x_d, xi, angle_mask)
+    S = _symmetrise(H @ P_d @ np.swapaxes(H, 1, 2) + R)
     gain = np.swapaxes(np.linalg.solve(S, H @ np.swapaxes(P_kd, 1, 2)), 1, 2)
     x_new = x_now + np.einsum("kim,km->ki", gain, nu)
     P_new = P_now - gain @ S @ np.swapaxes(gain, 1, 2)
