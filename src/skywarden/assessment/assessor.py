@@ -221,6 +221,8 @@ class Assessor:
         alt = np.array([u.alt_m for u in updates])
         sigma_v = np.array([u.sigma_v_m for u in updates])
         height_known = sigma_v <= HEIGHT_EVIDENCE_MAX_SIGMA_V_M
+        # the forecast wind at each track's height, looked up once per batch
+        wind = None if self.wind is None else self.wind.velocity_mps(alt)
         ll = class_log_likelihood(
             speed,
             np.where(height_known, alt - cfg.ground_m, np.nan),
@@ -234,7 +236,7 @@ class Assessor:
             [_recent(u.harmonic_t_s, u.t_s) for u in updates],
             [_recent(u.rf_t_s, u.t_s) for u in updates],
             np.array([u.sigma_vu_mps for u in updates]),
-            self._wind_dev_mps(alt, height_known, ve, vn),
+            None if wind is None else _wind_dev_mps(wind, height_known, ve, vn),
             sigma_v,
         )
         fed = [u.status in (TrackStatus.TENTATIVE, TrackStatus.CONFIRMED) for u in updates]
@@ -244,7 +246,7 @@ class Assessor:
         mean_ve, mean_vn = self._smoothed_velocity(updates, ve, vn)
         self._refresh_forecasts(updates, lat, lon, mean_ve, mean_vn)
         self._refresh_impacts(updates, fed, lat, lon, ve, vn)
-        areas = self._areas(updates, probs, lat, lon, ve, vn, speed, alt, height_known)
+        areas = self._areas(updates, probs, lat, lon, ve, vn, speed, wind, height_known)
         out = []
         for k, u in enumerate(updates):
             out.append(
@@ -393,13 +395,14 @@ class Assessor:
         ve: FloatArray,
         vn: FloatArray,
         speed: FloatArray,
-        alt: FloatArray,
+        wind: tuple[FloatArray, FloatArray] | None,
         height_known: npt.NDArray[np.bool_],
     ) -> list[_Area | None]:
         """Reach areas of probable powered drones, drift areas of probable balloons.
 
         None for every other track, and for one with an impact area (descending), which
-        takes precedence. Vectorised; only the reasons are formatted per track.
+        takes precedence. ``wind``: the forecast wind (east, north) at each track's height,
+        None without a wind field. Vectorised; only the reasons are formatted per track.
         """
         n = len(updates)
         out: list[_Area | None] = [None] * n
@@ -444,10 +447,10 @@ class Assessor:
         horizon_s = self.config.drift_horizon_s
         use_wind = np.zeros(rows.size, dtype=bool)
         dve, dvn = ve[rows], vn[rows]
-        if self.wind is not None:
+        if wind is not None:
             # the wind at its height, where the track knows its height
             use_wind = height_known[rows]
-            wve, wvn = self.wind.velocity_mps(alt[rows])
+            wve, wvn = wind[0][rows], wind[1][rows]
             dve, dvn = np.where(use_wind, wve, dve), np.where(use_wind, wvn, dvn)
         e, nn = self.geography.frame.to_en(lat[rows], lon[rows])
         drift = drift_areas(np.atleast_1d(e), np.atleast_1d(nn), dve, dvn, sigma_h[rows], horizon_s)
@@ -474,15 +477,6 @@ class Assessor:
                 f" {radius / 1000.0:.1f} km of {c_lat:.3f}, {c_lon:.3f}",
             )
         return out
-
-    def _wind_dev_mps(
-        self, alt_m: FloatArray, height_known: npt.NDArray[np.bool_], ve: FloatArray, vn: FloatArray
-    ) -> FloatArray | None:
-        """Each track's horizontal speed relative to the wind at its height (NaN: unknown)."""
-        if self.wind is None:
-            return None
-        wve, wvn = self.wind.velocity_mps(alt_m)
-        return np.where(height_known, np.hypot(ve - wve, vn - wvn), np.nan)
 
     def _turn_dps(self, u: TrackUpdate) -> float:
         """Mean turn rate since the track's velocity ``TURN_BASELINE_S`` or more ago.
@@ -675,3 +669,13 @@ def _proximity(first_site_s: float, cfg: AssessorConfig) -> float:
     span = max(cfg.horizon_s - cfg.near_site_s, 1e-9)
     frac = min(1.0, (first_site_s - cfg.near_site_s) / span)
     return 1.0 - frac * (1.0 - cfg.far_factor)
+
+
+def _wind_dev_mps(
+    wind: tuple[FloatArray, FloatArray],
+    height_known: npt.NDArray[np.bool_],
+    ve: FloatArray,
+    vn: FloatArray,
+) -> FloatArray:
+    """Each track's horizontal speed relative to the wind at its height (NaN: unknown)."""
+    return np.where(height_known, np.hypot(ve - wind[0], vn - wind[1]), np.nan)
